@@ -1,0 +1,5 @@
+"""Settings and ops files (Prometheus, Grafana) for borderwatch."""
+
+from config.settings import Settings
+
+__all__ = ["Settings"]

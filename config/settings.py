@@ -1,0 +1,66 @@
+"""Every borderwatch setting, in one place, read from `BORDERWATCH_*` environment variables.
+
+One class serves the worker, the CLI, the demo and the tests, so a setting means the same
+thing wherever it is read (and docker-compose is checked against it).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """borderwatch configuration; each field is `BORDERWATCH_<FIELD>` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="BORDERWATCH_", extra="ignore")
+
+    # Kafka
+    bootstrap_servers: str = Field(
+        "localhost:9092", description="Kafka bootstrap servers, comma separated."
+    )
+    app_id: str = Field("borderwatch", description="Faust app id and consumer group.")
+    topic_crossings: str = "crossings"
+    topic_watchlist: str = "watchlist"
+    topic_alerts: str = "alerts"
+    topic_dlq: str = "crossings.dlq"
+    partitions: int = Field(6, ge=1, le=1024, description="Partitions of topics we create.")
+    replication_factor: int = Field(1, ge=1, le=16)
+
+    # Consumer-group timing (short values make tests and the demo start fast).
+    session_timeout_s: float = Field(30.0, gt=0)
+    rebalance_timeout_s: float = Field(60.0, gt=0)
+    heartbeat_interval_s: float = Field(3.0, gt=0)
+    max_poll_interval_s: float = Field(300.0, gt=0)
+    commit_interval_s: float = Field(1.0, gt=0)
+
+    # The hot path
+    batch_size: int = Field(500, ge=1, le=100_000, description="Crossings taken per batch.")
+    batch_within_s: float = Field(0.05, gt=0, description="Longest wait to fill a batch.")
+    max_message_bytes: int = Field(
+        1_048_576, ge=1024, description="Crossings larger than this go to the DLQ unread."
+    )
+
+    # Matching
+    alert_threshold: float = Field(0.70, ge=0.0, le=1.0)
+
+    # Operations
+    metrics_port: int = Field(9108, ge=0, le=65535, description="0 disables /metrics.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    # Embedded broker (laptops, tests, the demo)
+    embedded_broker_port: int = Field(9092, ge=0, le=65535, description="0 picks a free port.")
+
+    @model_validator(mode="after")
+    def _distinct_topics(self) -> Settings:
+        names = [self.topic_crossings, self.topic_watchlist, self.topic_alerts, self.topic_dlq]
+        if len(set(names)) != len(names):
+            raise ValueError(f"topic names must be distinct, got {names}")
+        return self
+
+    @property
+    def bootstrap_list(self) -> list[str]:
+        """The bootstrap servers as a list, blanks dropped."""
+        return [s.strip() for s in self.bootstrap_servers.split(",") if s.strip()]
