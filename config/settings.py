@@ -60,6 +60,11 @@ class Settings(BaseSettings):
             raise ValueError(f"topic names must be distinct, got {names}")
         return self
 
+    def as_env(self) -> dict[str, str]:
+        """These settings as the environment of a child process (a worker the demo starts)."""
+        prefix = self.model_config.get("env_prefix", "")
+        return {f"{prefix}{name.upper()}": str(value) for name, value in self.model_dump().items()}
+
     @property
     def bootstrap_list(self) -> list[str]:
         """The bootstrap servers as a list, blanks dropped."""

@@ -51,7 +51,7 @@ Name = Annotated[str, StringConstraints(max_length=MAX_NAME_LENGTH), AfterValida
 PartialDate = Annotated[str, AfterValidator(_check_partial_date)]
 CountryCode = Annotated[
     str,
-    StringConstraints(pattern=r"^[A-Z]{2}[A-Z<]?$"),
+    StringConstraints(pattern=r"^[A-Z][A-Z<]{1,2}$"),
     Field(description="ISO 3166-1 alpha-2/alpha-3 or ICAO 9303 code, upper case (e.g. KOR, D<<)."),
 ]
 DocumentKind = Literal["passport", "id_card", "visa", "travel_document", "other"]
@@ -62,9 +62,7 @@ class Document(BaseModel):
 
     model_config = ConfigDict(strict=True, frozen=True, extra="forbid")
 
-    number: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)
-    ]
+    number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
     kind: DocumentKind = "passport"
     country: CountryCode | None = None
 
@@ -80,8 +78,6 @@ class Identity(BaseModel):
     birth_dates: Annotated[list[PartialDate], Field(max_length=16)] = Field(
         default_factory=list, description="ISO partial dates: YYYY, YYYY-MM or YYYY-MM-DD."
     )
-    nationalities: Annotated[list[CountryCode], Field(max_length=16)] = Field(
-        default_factory=list
-    )
+    nationalities: Annotated[list[CountryCode], Field(max_length=16)] = Field(default_factory=list)
     sex: Literal["M", "F", "X"] | None = None
     documents: Annotated[list[Document], Field(max_length=32)] = Field(default_factory=list)

@@ -10,10 +10,9 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from matchers import Band, Document, Feature, Identity
+from matchers.identity import CountryCode
 from watchlists import WatchlistEntry
 from watchlists.entry import AgencyCode
-
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[A-Z<]?$")]
 
 
 class Direction(StrEnum):
@@ -53,9 +52,7 @@ class CrossingEvent(BaseModel):
     traveller: Identity = Field(
         description="The traveller as read from the document; documents[0] is the one presented."
     )
-    mrz: Annotated[str, StringConstraints(max_length=200, pattern=r"^[A-Z0-9<\n]*$")] | None = (
-        None
-    )
+    mrz: Annotated[str, StringConstraints(max_length=200, pattern=r"^[A-Z0-9<\n]*$")] | None = None
     mode: TravelMode | None = None
 
     @field_validator("traveller")
@@ -98,6 +95,7 @@ class DeadLetter(BaseModel):
     """Why a crossing was refused; travels in the DLQ headers beside the original bytes."""
 
     reason: str
+    category: str = Field(description="A bounded reason code, e.g. json_invalid, missing.")
     errors: list[dict[str, str]] = Field(default_factory=list)
     source_topic: str
     source_partition: int

@@ -1,0 +1,144 @@
+"""The Faust worker: crossings in, alerts and dead letters out, watchlist fed alongside.
+
+Delivery is at least once. A batch's alerts and dead letters are produced and their
+delivery awaited before the loop returns to Faust, which then acks the batch; Faust acks a
+batch even when its body raises, so the body never raises for a record (a bad record is a
+dead letter) and retries a failed produce instead of giving up on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable
+from typing import Any
+
+import faust
+
+from config import Settings
+from matchers import Matcher
+from streams.events import DeadLetter
+from streams.kafka import faust_broker_url
+from streams.metrics import WorkerMetrics
+from streams.pipeline import CrossingPipeline, Incoming, Outcome
+from streams.watchlist_feed import WatchlistFeed
+
+log = logging.getLogger(__name__)
+
+DLQ_HEADER = "borderwatch-dlq"
+
+
+def dead_letter_headers(letter: DeadLetter) -> list[tuple[str, bytes]]:
+    """The reason rides in a header so the DLQ value stays the original bytes, verbatim."""
+    return [(DLQ_HEADER, letter.model_dump_json().encode())]
+
+
+class Worker:
+    """Assembles the Faust app, the watchlist feed, the pipeline and the metrics."""
+
+    def __init__(self, settings: Settings, matcher: Matcher | None = None) -> None:
+        self.settings = settings
+        self.matcher = matcher or Matcher(threshold=settings.alert_threshold)
+        self.metrics = WorkerMetrics()
+        self.feed = WatchlistFeed(settings, self.matcher, on_change=self._watchlist_changed)
+        self.pipeline = CrossingPipeline(self.matcher, max_message_bytes=settings.max_message_bytes)
+        self.app = self._build_app()
+
+    def _build_app(self) -> faust.App:
+        s = self.settings
+        app = faust.App(
+            s.app_id,
+            broker=faust_broker_url(s),
+            store="memory://",
+            web_enabled=False,
+            topic_partitions=s.partitions,
+            topic_replication_factor=s.replication_factor,
+            broker_session_timeout=s.session_timeout_s,
+            broker_heartbeat_interval=s.heartbeat_interval_s,
+            broker_rebalance_timeout=s.rebalance_timeout_s,
+            broker_max_poll_interval=s.max_poll_interval_s,
+            broker_commit_interval=s.commit_interval_s,
+            consumer_auto_offset_reset="earliest",
+            producer_acks=-1,
+            producer_max_request_size=s.max_message_bytes + 65_536,
+            stream_wait_empty=True,
+        )
+        crossings = app.topic(s.topic_crossings, key_serializer="raw", value_serializer="raw")
+        self.alerts_topic = app.topic(s.topic_alerts, key_serializer="raw", value_serializer="raw")
+        self.dlq_topic = app.topic(s.topic_dlq, key_serializer="raw", value_serializer="raw")
+
+        @app.task  # type: ignore[untyped-decorator]
+        async def feed_watchlist() -> None:
+            await self.feed.run()
+
+        @app.agent(crossings, name="match-crossings")
+        async def match_crossings(stream: faust.StreamT[Any]) -> None:
+            await self.feed.ready.wait()
+            self.metrics.ready.set(1)
+            batches = stream.take_events(s.batch_size, within=s.batch_within_s)  # type: ignore[attr-defined]
+            async for events in batches:
+                await self.handle(events)
+
+        self.agent = match_crossings
+        return app
+
+    async def handle(self, events: list[Any]) -> None:
+        """Process one batch and wait until everything it produces is delivered."""
+        batch = [
+            Incoming(
+                value=e.message.value,
+                key=e.message.key,
+                topic=e.message.topic,
+                partition=e.message.partition,
+                offset=e.message.offset,
+                timestamp_ms=int(e.message.timestamp * 1000) if e.message.timestamp else None,
+            )
+            for e in events
+        ]
+        started = time.perf_counter()
+        outcomes = self.pipeline.process(batch)
+        self.metrics.batch_seconds.observe(time.perf_counter() - started)
+        await self._deliver(outcomes)
+        self.metrics.observe(outcomes)
+
+    async def _deliver(self, outcomes: list[Outcome]) -> None:
+        backoff = 0.2
+        while True:
+            try:
+                pending: list[Awaitable[Any]] = []
+                for outcome in outcomes:
+                    pending.extend(await self._send(outcome))
+                await asyncio.gather(*pending)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # broker trouble: retry the batch; alerts are idempotent
+                log.warning("producing a batch failed (%s); retrying in %.1f s", exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    async def _send(self, outcome: Outcome) -> list[Awaitable[Any]]:
+        incoming = outcome.incoming
+        if outcome.dead_letter is not None:
+            log.warning("dead letter: %s", outcome.dead_letter.reason)
+            fut = await self.dlq_topic.send(
+                key=incoming.key,
+                value=incoming.value,
+                headers=dead_letter_headers(outcome.dead_letter),
+            )
+            return [fut]
+        futures = []
+        for alert in outcome.alerts:
+            fut = await self.alerts_topic.send(
+                key=alert.entry.entry_id.encode(), value=alert.model_dump_json().encode()
+            )
+            futures.append(fut)
+        return futures
+
+    def _watchlist_changed(self, feed: WatchlistFeed) -> None:
+        for list_id, count in feed.entries_by_list.items():
+            self.metrics.watchlist_entries.labels(list_id).set(count)
+        if feed.last_update is not None:
+            self.metrics.watchlist_updated.set(feed.last_update)
+        self.metrics.watchlist_rejected.set(feed.rejected)

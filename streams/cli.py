@@ -1,0 +1,237 @@
+"""The `borderwatch` command: worker, broker, publishing, alerts, schemas and the demo."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from config import Settings
+
+
+def configure_logging(level: str) -> None:
+    """One logger setup for every command; personal data is only ever logged at DEBUG."""
+    logging.basicConfig(
+        level=getattr(logging, level),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@click.group()
+def cli() -> None:
+    """borderwatch: real-time border-crossing alerts against fugitive watchlists."""
+
+
+@cli.command()
+def worker() -> None:
+    """Run a worker: match crossings against the watchlist, produce alerts."""
+    from faust.worker import Worker as FaustWorker
+
+    from streams.app import Worker
+    from streams.kafka import ensure_topics
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+    ensure_topics(settings)
+    bw = Worker(settings)
+    bw.metrics.serve(settings.metrics_port)
+    if settings.metrics_port:
+        logging.getLogger("borderwatch").info(
+            "metrics on http://127.0.0.1:%d/metrics", settings.metrics_port
+        )
+    FaustWorker(bw.app, loglevel=settings.log_level.lower(), quiet=True).execute_from_commandline()
+
+
+@cli.command()
+@click.option("--port", type=int, default=None, help="Port to listen on (default: setting).")
+def broker(port: int | None) -> None:
+    """Run the embedded Kafka-compatible broker (memory storage) until interrupted."""
+    from streams.broker import EmbeddedBroker
+
+    settings = Settings()
+    b = EmbeddedBroker(port=port if port is not None else settings.embedded_broker_port).start()
+    click.echo(f"embedded broker listening on {b.bootstrap_servers}")
+    click.echo(f"export BORDERWATCH_BOOTSTRAP_SERVERS={b.bootstrap_servers}")
+    try:
+        b.wait()
+    except KeyboardInterrupt:
+        b.stop()
+
+
+@cli.group()
+def watchlist() -> None:
+    """Manage the shared watchlist topic."""
+
+
+@watchlist.command("load")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", default=None, help="Force the file format.")
+def watchlist_load(path: Path, fmt: str | None) -> None:
+    """Publish the entries of a watchlist file (bad records are reported and skipped)."""
+    from streams.kafka import ensure_topics, producing
+    from streams.publish import send_entries
+    from watchlists import LoadError, load
+    from watchlists.loaders import RecordError
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+    errors: list[RecordError] = []
+    try:
+        entries = load(path, fmt, on_error=errors.append)
+        ensure_topics(settings)
+        with producing(settings) as producer:
+            counts = send_entries(producer, settings, entries)
+    except LoadError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for error in errors:
+        click.echo(f"skipped: {error}", err=True)
+    total = sum(counts.values())
+    per_list = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "none"
+    click.echo(f"published {total} entries ({per_list}); skipped {len(errors)} bad records")
+
+
+@watchlist.command("remove")
+@click.argument("entry_ids", nargs=-1, required=True)
+def watchlist_remove(entry_ids: tuple[str, ...]) -> None:
+    """Remove entries from every worker (tombstones on the watchlist topic)."""
+    from streams.kafka import producing
+    from streams.publish import send_removal
+
+    settings = Settings()
+    with producing(settings) as producer:
+        for entry_id in entry_ids:
+            send_removal(producer, settings, entry_id)
+    click.echo(f"removed {len(entry_ids)} entries")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+def publish(path: Path) -> None:
+    """Publish crossing events from a JSON Lines or CSV file."""
+    from streams.kafka import ensure_topics, producing
+    from streams.publish import read_crossings, send_crossings
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+    ensure_topics(settings)
+    try:
+        with producing(settings) as producer:
+            count = send_crossings(producer, settings, read_crossings(path))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"published {count} crossings to {settings.topic_crossings}")
+
+
+@cli.group()
+def alerts() -> None:
+    """Read the alerts topic."""
+
+
+@alerts.command("tail")
+@click.option("--json", "as_json", is_flag=True, help="One alert JSON per line.")
+@click.option("--from-beginning", is_flag=True, help="Start at the oldest alert kept.")
+@click.option("--max", "max_count", type=int, default=None, help="Stop after N alerts.")
+@click.option("--timeout", type=float, default=None, help="Stop after S seconds of silence.")
+@click.option("--agency", default=None, help="Only crossings reported by this agency.")
+@click.option("--band", default=None, help="Only this band (confirmed, probable, possible).")
+@click.option("--list", "list_id", default=None, help="Only entries of this list.")
+def alerts_tail(
+    as_json: bool,
+    from_beginning: bool,
+    max_count: int | None,
+    timeout: float | None,
+    agency: str | None,
+    band: str | None,
+    list_id: str | None,
+) -> None:
+    """Print alerts as they arrive."""
+    from streams.events import Alert
+    from streams.kafka import consumer
+    from streams.render import render_alert
+
+    settings = Settings()
+    c = consumer(
+        settings,
+        settings.topic_alerts,
+        auto_offset_reset="earliest" if from_beginning else "latest",
+        consumer_timeout_ms=int(timeout * 1000) if timeout else float("inf"),
+    )
+    seen = 0
+    try:
+        for record in c:
+            alert = Alert.model_validate_json(record.value)
+            if agency and alert.event.agency != agency:
+                continue
+            if band and alert.band.value != band:
+                continue
+            if list_id and alert.entry.list_id != list_id:
+                continue
+            click.echo(record.value.decode() if as_json else render_alert(alert))
+            seen += 1
+            if max_count is not None and seen >= max_count:
+                break
+    except KeyboardInterrupt:
+        pass
+    finally:
+        c.close()
+
+
+@cli.command()
+@click.argument(
+    "name", required=False, type=click.Choice(["crossing", "watchlist-entry", "alert", "identity"])
+)
+def schema(name: str | None) -> None:
+    """Print the JSON Schema of the messages (all of them, or one)."""
+    from matchers import Identity
+    from streams.events import Alert, CrossingEvent
+    from watchlists import WatchlistEntry
+
+    models: dict[str, Any] = {
+        "crossing": CrossingEvent,
+        "watchlist-entry": WatchlistEntry,
+        "alert": Alert,
+        "identity": Identity,
+    }
+    if name:
+        click.echo(json.dumps(models[name].model_json_schema(), indent=2, ensure_ascii=False))
+        return
+    out = {key: model.model_json_schema() for key, model in models.items()}
+    click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+
+
+@cli.command()
+@click.option(
+    "--events", "n_events", type=int, default=3000, show_default=True, help="Crossings to simulate."
+)
+@click.option(
+    "--rate", type=float, default=500.0, show_default=True, help="Crossings per second offered."
+)
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.option("--quiet", is_flag=True, help="Do not print each alert.")
+def demo(n_events: int, rate: float, seed: int, quiet: bool) -> None:
+    """Broker, worker, the UN list and a simulated day of ASEAN and Korean crossings."""
+    from streams.demo import run_demo
+
+    settings = Settings()
+    configure_logging("WARNING")
+    started = time.monotonic()
+    summary = run_demo(
+        settings, n_events=n_events, rate=rate, seed=seed, echo=None if quiet else click.echo
+    )
+    click.echo(summary.render(time.monotonic() - started))
+    if summary.missed:
+        sys.exit(1)
+
+
+def main() -> None:
+    cli(prog_name="borderwatch")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""The worker's Prometheus metrics: one registry, bounded labels, never personal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from importlib.metadata import PackageNotFoundError, version
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, start_http_server
+
+from streams.pipeline import Outcome
+
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+
+
+def _version() -> str:
+    try:
+        return version("borderwatch")
+    except PackageNotFoundError:  # running from a source tree
+        return "0+unknown"
+
+
+class WorkerMetrics:
+    """Everything a worker exports on /metrics."""
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        r = self.registry
+        self.crossings = Counter(
+            "borderwatch_crossings",
+            "Valid crossings consumed, by reporting agency and checkpoint country.",
+            ["agency", "checkpoint_country"],
+            registry=r,
+        )
+        self.invalid = Counter(
+            "borderwatch_crossings_invalid",
+            "Crossings refused and sent to the dead-letter topic, by reason code.",
+            ["reason"],
+            registry=r,
+        )
+        self.alerts = Counter(
+            "borderwatch_alerts",
+            "Alerts produced, by list, band and whether from a retro-hunt.",
+            ["list_id", "band", "retro"],
+            registry=r,
+        )
+        self.event_latency = Histogram(
+            "borderwatch_alert_latency_seconds",
+            "From the crossing's occurred_at to its alert being produced.",
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.pipeline_latency = Histogram(
+            "borderwatch_pipeline_latency_seconds",
+            "From the crossing reaching Kafka to its alert being produced.",
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.batch_seconds = Histogram(
+            "borderwatch_batch_processing_seconds",
+            "Time to validate and match one batch of crossings.",
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.watchlist_entries = Gauge(
+            "borderwatch_watchlist_entries",
+            "Entries held in this worker's index, by list.",
+            ["list_id"],
+            registry=r,
+        )
+        self.watchlist_updated = Gauge(
+            "borderwatch_watchlist_last_update_timestamp_seconds",
+            "Unix time of the last watchlist record applied.",
+            registry=r,
+        )
+        self.watchlist_rejected = Gauge(
+            "borderwatch_watchlist_rejected_records",
+            "Watchlist records skipped as invalid since start.",
+            registry=r,
+        )
+        self.ready = Gauge(
+            "borderwatch_index_ready",
+            "1 once the watchlist index has caught up with the topic.",
+            registry=r,
+        )
+        Info("borderwatch_build", "Build information.", registry=r).info({"version": _version()})
+
+    def serve(self, port: int) -> None:
+        """Serve /metrics on the given port (0 disables)."""
+        if port:
+            start_http_server(port, registry=self.registry)
+
+    def observe(self, outcomes: list[Outcome]) -> None:
+        """Count a produced batch."""
+        now = dt.datetime.now(dt.UTC)
+        wall = time.time()
+        for outcome in outcomes:
+            crossing = outcome.crossing
+            if crossing is None:
+                letter = outcome.dead_letter
+                self.invalid.labels(letter.category if letter else "unknown").inc()
+                continue
+            self.crossings.labels(crossing.agency, crossing.checkpoint.country).inc()
+            for alert in outcome.alerts:
+                self.alerts.labels(
+                    alert.entry.list_id, alert.band.value, str(alert.retro).lower()
+                ).inc()
+                self.event_latency.observe(max(0.0, (now - crossing.occurred_at).total_seconds()))
+                self.pipeline_latency.observe(max(0.0, wall - alert.ingested_at.timestamp()))
