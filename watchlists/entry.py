@@ -16,7 +16,9 @@ EntryId = Annotated[
     StringConstraints(min_length=3, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/\-]*$"),
     Field(description="Globally unique, prefixed by the list, e.g. UN:KPi.016."),
 ]
-ListId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
+ListId = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
+]
 AgencyCode = Annotated[
     str, StringConstraints(min_length=2, max_length=32, pattern=r"^[A-Z0-9][A-Z0-9_\-]*$")
 ]
