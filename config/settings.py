@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     alert_threshold: float = Field(0.70, ge=0.0, le=1.0)
 
     # Operations
+    lag_interval_s: float = Field(5.0, gt=0, description="How often consumer lag is measured.")
     metrics_port: int = Field(9108, ge=0, le=65535, description="0 disables /metrics.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

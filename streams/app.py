@@ -42,6 +42,7 @@ class Worker:
         self.matcher = matcher or Matcher(threshold=settings.alert_threshold)
         self.metrics = WorkerMetrics()
         self.feed = WatchlistFeed(settings, self.matcher, on_change=self._watchlist_changed)
+        self._next_offset: dict[int, int] = {}
         self.pipeline = CrossingPipeline(self.matcher, max_message_bytes=settings.max_message_bytes)
         self.app = self._build_app()
 
@@ -80,8 +81,26 @@ class Worker:
             async for events in batches:
                 await self.handle(events)
 
+        @app.timer(interval=s.lag_interval_s)  # type: ignore[untyped-decorator]
+        async def report_lag() -> None:
+            self.report_lag()
+
         self.agent = match_crossings
         return app
+
+    def report_lag(self) -> None:
+        """Lag per assigned crossings partition: fetch high-water mark minus next offset."""
+        consumer = self.app.consumer
+        try:
+            for tp in consumer.assignment():
+                if tp.topic != self.settings.topic_crossings:
+                    continue
+                highwater = consumer.highwater(tp)
+                done = self._next_offset.get(tp.partition)
+                if highwater is not None and done is not None:
+                    self.metrics.consumer_lag.labels(str(tp.partition)).set(max(0, highwater - done))
+        except Exception as exc:  # a partition revoked mid-way: measure again next time
+            log.debug("consumer lag not measured: %r", exc)
 
     async def handle(self, events: list[Any]) -> None:
         """Process one batch and wait until everything it produces is delivered."""
@@ -101,6 +120,10 @@ class Worker:
         self.metrics.batch_seconds.observe(time.perf_counter() - started)
         await self._deliver(outcomes)
         self.metrics.observe(outcomes)
+        for incoming in batch:
+            if incoming.offset >= self._next_offset.get(incoming.partition, -1):
+                self._next_offset[incoming.partition] = incoming.offset + 1
+        self.report_lag()
 
     async def _deliver(self, outcomes: list[Outcome]) -> None:
         backoff = 0.2

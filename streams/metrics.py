@@ -10,6 +10,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
 
 from streams.pipeline import Outcome
 
+_MATCH_BUCKETS = (1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 0.01, 0.05, 0.25)
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
 
@@ -62,6 +63,18 @@ class WorkerMetrics:
             buckets=_LATENCY_BUCKETS,
             registry=r,
         )
+        self.match_seconds = Histogram(
+            "borderwatch_match_seconds",
+            "Time to match one valid crossing against the watchlist index.",
+            buckets=_MATCH_BUCKETS,
+            registry=r,
+        )
+        self.consumer_lag = Gauge(
+            "borderwatch_consumer_lag",
+            "Crossings not yet processed, from fetch high-water marks, by partition.",
+            ["partition"],
+            registry=r,
+        )
         self.watchlist_entries = Gauge(
             "borderwatch_watchlist_entries",
             "Entries held in this worker's index, by list.",
@@ -101,6 +114,7 @@ class WorkerMetrics:
                 self.invalid.labels(letter.category if letter else "unknown").inc()
                 continue
             self.crossings.labels(crossing.agency, crossing.checkpoint.country).inc()
+            self.match_seconds.observe(outcome.match_seconds)
             for alert in outcome.alerts:
                 self.alerts.labels(
                     alert.entry.list_id, alert.band.value, str(alert.retro).lower()

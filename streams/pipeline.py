@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -44,6 +45,7 @@ class Outcome:
     crossing: CrossingEvent | None = None
     dead_letter: DeadLetter | None = None
     alerts: list[Alert] = field(default_factory=list)
+    match_seconds: float = 0.0
 
 
 def _event_id_of(raw: bytes) -> str | None:
@@ -153,7 +155,9 @@ class CrossingPipeline:
             outcome = self.decode(incoming)
             if outcome.crossing is not None:
                 try:
+                    started = time.perf_counter()
                     hits = self.matcher.match(outcome.crossing.traveller)
+                    outcome.match_seconds = time.perf_counter() - started
                     outcome.alerts = self.alerts_for(outcome.crossing, incoming, hits)
                 except Exception as exc:  # a matcher bug must not lose the crossing
                     reason = f"matching failed ({type(exc).__name__}); replay after a fix"
