@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     # Matching
     alert_threshold: float = Field(0.70, ge=0.0, le=1.0)
 
+    # Retro-hunt: new or changed entries are matched against recent crossings.
+    retro_window_h: float = Field(72.0, ge=0, description="Look-back window; 0 disables.")
+    retro_debounce_s: float = Field(0.5, ge=0, description="Gather changes before a hunt.")
+
     # Operations
     lag_interval_s: float = Field(5.0, gt=0, description="How often consumer lag is measured.")
     metrics_port: int = Field(9108, ge=0, le=65535, description="0 disables /metrics.")

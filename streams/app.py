@@ -18,11 +18,14 @@ import faust
 
 from config import Settings
 from matchers import Matcher
-from streams.events import DeadLetter
+from streams.events import Alert, DeadLetter
 from streams.kafka import faust_broker_url
 from streams.metrics import WorkerMetrics
 from streams.pipeline import CrossingPipeline, Incoming, Outcome
+from streams.retro import RetroHunter
 from streams.watchlist_feed import WatchlistFeed
+from watchlists import WatchlistEntry
+from watchlists.dissemination import recipients
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +44,21 @@ class Worker:
         self.settings = settings
         self.matcher = matcher or Matcher(threshold=settings.alert_threshold)
         self.metrics = WorkerMetrics()
-        self.feed = WatchlistFeed(settings, self.matcher, on_change=self._watchlist_changed)
+        self.feed = WatchlistFeed(
+            settings,
+            self.matcher,
+            on_change=self._watchlist_changed,
+            on_entries_changed=self._entries_changed,
+        )
         self._next_offset: dict[int, int] = {}
         self.pipeline = CrossingPipeline(self.matcher, max_message_bytes=settings.max_message_bytes)
+        self.hunter = RetroHunter(
+            settings,
+            self.pipeline,
+            publish=self._publish_retro,
+            on_hunt=self.metrics.observe_hunt,
+        )
+        self._topics: dict[str, Any] = {}
         self.app = self._build_app()
 
     def _build_app(self) -> faust.App:
@@ -73,6 +88,10 @@ class Worker:
         async def feed_watchlist() -> None:
             await self.feed.run()
 
+        @app.task  # type: ignore[untyped-decorator]
+        async def retro_hunt() -> None:
+            await self.hunter.run()
+
         @app.agent(crossings, name="match-crossings")
         async def match_crossings(stream: faust.StreamT[Any]) -> None:
             await self.feed.ready.wait()
@@ -98,7 +117,9 @@ class Worker:
                 highwater = consumer.highwater(tp)
                 done = self._next_offset.get(tp.partition)
                 if highwater is not None and done is not None:
-                    self.metrics.consumer_lag.labels(str(tp.partition)).set(max(0, highwater - done))
+                    self.metrics.consumer_lag.labels(str(tp.partition)).set(
+                        max(0, highwater - done)
+                    )
         except Exception as exc:  # a partition revoked mid-way: measure again next time
             log.debug("consumer lag not measured: %r", exc)
 
@@ -153,11 +174,63 @@ class Worker:
             return [fut]
         futures = []
         for alert in outcome.alerts:
-            fut = await self.alerts_topic.send(
-                key=alert.entry.entry_id.encode(), value=alert.model_dump_json().encode()
-            )
-            futures.append(fut)
+            futures.extend(await self._send_alert(alert))
         return futures
+
+    def alert_topics(self, alert: Alert) -> list[str]:
+        """The coordination centre's topic, then each agency's that may see this alert."""
+        event = alert.event
+        agencies = recipients(alert.entry, event.agency, event.checkpoint.country)
+        base = self.settings.topic_alerts
+        return [base, *(f"{base}.{agency}" for agency in agencies)]
+
+    async def _send_alert(self, alert: Alert) -> list[Awaitable[Any]]:
+        key, value = alert.entry.entry_id.encode(), alert.model_dump_json().encode()
+        futures = []
+        for name in self.alert_topics(alert):
+            topic = await self._topic(name)
+            futures.append(await topic.send(key=key, value=value))
+        return futures
+
+    async def _topic(self, name: str) -> Any:
+        """A topic to produce to, created on first use (agency topics appear with agencies)."""
+        topic = self._topics.get(name)
+        if topic is None:
+            s = self.settings
+            topic = self.app.topic(
+                name,
+                key_serializer="raw",
+                value_serializer="raw",
+                partitions=s.partitions,
+                replicas=s.replication_factor,
+            )
+            await topic.maybe_declare()
+            self._topics[name] = topic
+        return topic
+
+    async def _live_marks(self) -> dict[int, int | None]:
+        """For each crossings partition this worker owns, the first offset the live path
+        will match from now on: its next offset, or, before it processed any, the consumer's
+        fetch position (None: not known yet; the hunt then reads to the high-water mark)."""
+        marks: dict[int, int | None] = {}
+        try:
+            consumer = self.app.consumer
+            for tp in consumer.assignment():
+                if tp.topic == self.settings.topic_crossings:
+                    mark = self._next_offset.get(tp.partition)
+                    marks[tp.partition] = mark if mark is not None else await consumer.position(tp)
+        except Exception as exc:  # no consumer yet, or a partition revoked mid-way
+            log.debug("live marks not read: %r", exc)
+        return marks
+
+    async def _entries_changed(self, entries: list[WatchlistEntry]) -> None:
+        if self.settings.retro_window_h > 0:
+            self.hunter.enqueue(entries, await self._live_marks())
+
+    async def _publish_retro(self, alerts: list[Alert]) -> None:
+        outcome = Outcome(Incoming(value=None), alerts=alerts)
+        await self._deliver([outcome])
+        self.metrics.observe_alerts(alerts)
 
     def _watchlist_changed(self, feed: WatchlistFeed) -> None:
         for list_id, count in feed.entries_by_list.items():

@@ -96,6 +96,58 @@ def watchlist_load(path: Path, fmt: str | None) -> None:
     click.echo(f"published {total} entries ({per_list}); skipped {len(errors)} bad records")
 
 
+@watchlist.command("sync")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--list-id", required=True, help="The list this file is the whole of.")
+@click.option("--format", "fmt", default=None, help="Force the file format.")
+@click.option("--force", is_flag=True, help="Remove entries even if the file had bad records.")
+@click.option("--dry-run", is_flag=True, help="Show the difference, publish nothing.")
+def watchlist_sync(path: Path, list_id: str, fmt: str | None, force: bool, dry_run: bool) -> None:
+    """Publish only what differs between the topic and a list file (tombstones for removals)."""
+    from streams.kafka import ensure_topics, producing
+    from streams.publish import send_entries, send_removal
+    from streams.watchlist_topic import read_watchlist
+    from watchlists import LoadError, load
+    from watchlists.loaders import RecordError
+    from watchlists.sync import SyncError, plan_sync
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+    errors: list[RecordError] = []
+    ensure_topics(settings)
+    current = {
+        entry_id: stored.version
+        for entry_id, stored in read_watchlist(settings).items()
+        if stored.entry.list_id == list_id
+    }
+    try:
+        desired = list(load(path, fmt, on_error=errors.append))
+        plan = plan_sync(list_id, current, desired, had_errors=bool(errors) and not force)
+    except (LoadError, SyncError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for error in errors:
+        click.echo(f"skipped: {error}", err=True)
+    if not dry_run:
+        with producing(settings) as producer:
+            send_entries(producer, settings, plan.upserts)
+            for entry_id in plan.removed:
+                send_removal(producer, settings, entry_id)
+    click.echo(f"{'would sync' if dry_run else 'synced'} {list_id}: {plan.summary()}")
+
+
+@watchlist.command("stats")
+def watchlist_stats() -> None:
+    """Entries per list on the watchlist topic, and each list's last update."""
+    from streams.watchlist_topic import list_stats, read_watchlist
+
+    settings = Settings()
+    stats = list_stats(read_watchlist(settings))
+    click.echo(f"{'list':<24} {'entries':>9}  last update (UTC)")
+    for row in stats:
+        click.echo(f"{row.list_id:<24} {row.entries:>9}  {row.last_update:%Y-%m-%d %H:%M:%S}")
+    click.echo(f"{'total':<24} {sum(r.entries for r in stats):>9}")
+
+
 @watchlist.command("remove")
 @click.argument("entry_ids", nargs=-1, required=True)
 def watchlist_remove(entry_ids: tuple[str, ...]) -> None:

@@ -8,6 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, start_http_server
 
+from streams.events import Alert
 from streams.pipeline import Outcome
 
 _MATCH_BUCKETS = (1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 0.01, 0.05, 0.25)
@@ -75,6 +76,16 @@ class WorkerMetrics:
             ["partition"],
             registry=r,
         )
+        self.retro_hunts = Counter(
+            "borderwatch_retro_hunts",
+            "Retro-hunts run by this worker (one per batch of new or changed entries).",
+            registry=r,
+        )
+        self.retro_scanned = Counter(
+            "borderwatch_retro_scanned_crossings",
+            "Crossings of the look-back window re-read by retro-hunts.",
+            registry=r,
+        )
         self.watchlist_entries = Gauge(
             "borderwatch_watchlist_entries",
             "Entries held in this worker's index, by list.",
@@ -115,9 +126,25 @@ class WorkerMetrics:
                 continue
             self.crossings.labels(crossing.agency, crossing.checkpoint.country).inc()
             self.match_seconds.observe(outcome.match_seconds)
-            for alert in outcome.alerts:
-                self.alerts.labels(
-                    alert.entry.list_id, alert.band.value, str(alert.retro).lower()
-                ).inc()
-                self.event_latency.observe(max(0.0, (now - crossing.occurred_at).total_seconds()))
+            self.observe_alerts(outcome.alerts, now, wall)
+
+    def observe_alerts(
+        self, alerts: list[Alert], now: dt.datetime | None = None, wall: float | None = None
+    ) -> None:
+        """Count alerts; latency only for live ones (a retro alert is late by design)."""
+        now = now or dt.datetime.now(dt.UTC)
+        wall = wall or time.time()
+        for alert in alerts:
+            self.alerts.labels(
+                alert.entry.list_id, alert.band.value, str(alert.retro).lower()
+            ).inc()
+            if not alert.retro:
+                self.event_latency.observe(
+                    max(0.0, (now - alert.event.occurred_at).total_seconds())
+                )
                 self.pipeline_latency.observe(max(0.0, wall - alert.ingested_at.timestamp()))
+
+    def observe_hunt(self, scanned: int, alerted: int) -> None:
+        """Count one retro-hunt."""
+        self.retro_hunts.inc()
+        self.retro_scanned.inc(scanned)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -117,7 +117,12 @@ class CrossingPipeline:
         return Outcome(incoming, crossing=crossing)
 
     def alerts_for(
-        self, crossing: CrossingEvent, incoming: Incoming, hits: Sequence[Hit]
+        self,
+        crossing: CrossingEvent,
+        incoming: Incoming,
+        hits: Sequence[Hit],
+        retro: bool = False,
+        only: Collection[str] | None = None,
     ) -> list[Alert]:
         """Alerts for the hits whose entries are in force on the day of the crossing."""
         alerts = []
@@ -128,6 +133,8 @@ class CrossingPipeline:
             else dt.datetime.now(UTC)
         )
         for hit in hits:
+            if only is not None and hit.entry_id not in only:
+                continue
             entry = self.matcher.get(hit.entry_id)
             if not isinstance(entry, WatchlistEntry) or not in_force(entry, day):
                 continue
@@ -142,14 +149,25 @@ class CrossingPipeline:
                     explanation=hit.explanation,
                     matched_name=hit.matched_name,
                     query_name=hit.query_name,
+                    retro=retro,
                     ingested_at=ingested,
                     alerted_at=dt.datetime.now(UTC),
                 )
             )
         return alerts
 
-    def process(self, batch: Sequence[Incoming]) -> list[Outcome]:
-        """Decode, validate and match a batch; never raises for a bad record."""
+    def process(
+        self,
+        batch: Sequence[Incoming],
+        *,
+        retro: bool = False,
+        only: Collection[str] | None = None,
+    ) -> list[Outcome]:
+        """Decode, validate and match a batch; never raises for a bad record.
+
+        A retro-hunt passes `retro=True` and `only` (the entries hunted for): it scores with
+        the same index as the live path, so a hunt alerts exactly where live matching would.
+        """
         outcomes = []
         for incoming in batch:
             outcome = self.decode(incoming)
@@ -158,7 +176,7 @@ class CrossingPipeline:
                     started = time.perf_counter()
                     hits = self.matcher.match(outcome.crossing.traveller)
                     outcome.match_seconds = time.perf_counter() - started
-                    outcome.alerts = self.alerts_for(outcome.crossing, incoming, hits)
+                    outcome.alerts = self.alerts_for(outcome.crossing, incoming, hits, retro, only)
                 except Exception as exc:  # a matcher bug must not lose the crossing
                     reason = f"matching failed ({type(exc).__name__}); replay after a fix"
                     outcome = self._refuse(

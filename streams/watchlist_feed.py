@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
@@ -33,6 +33,7 @@ class WatchlistFeed:
         settings: Settings,
         matcher: Matcher,
         on_change: Callable[[WatchlistFeed], None] | None = None,
+        on_entries_changed: Callable[[list[WatchlistEntry]], Awaitable[None]] | None = None,
     ) -> None:
         self.settings = settings
         self.matcher = matcher
@@ -41,6 +42,8 @@ class WatchlistFeed:
         self.rejected = 0
         self.entries_by_list: dict[str, int] = {}
         self._on_change = on_change
+        self._on_entries_changed = on_entries_changed
+        self._changed: dict[str, WatchlistEntry] = {}
         self._consumer: AIOKafkaConsumer | None = None
 
     def apply(self, key: bytes | None, value: bytes | None, where: str) -> None:
@@ -69,8 +72,11 @@ class WatchlistFeed:
                 "watchlist record %s: key %s differs from entry_id; skipped", where, entry_id
             )
             return
+        previous = self.matcher.get(entry_id)
         self._forget(entry_id)
         self.matcher.upsert(entry)
+        if self.ready.is_set() and previous != entry:
+            self._changed[entry_id] = entry  # new or changed after start-up: retro-hunt it
         self.entries_by_list[entry.list_id] = self.entries_by_list.get(entry.list_id, 0) + 1
 
     def _forget(self, entry_id: str) -> None:
@@ -116,6 +122,10 @@ class WatchlistFeed:
             while True:
                 batches = await consumer.getmany(timeout_ms=200, max_records=10_000)
                 self._apply_records(batches)
+                if self._changed:
+                    changed, self._changed = list(self._changed.values()), {}
+                    if self._on_entries_changed:
+                        await self._on_entries_changed(changed)
                 if not self.ready.is_set() and await self._caught_up(consumer, partitions):
                     self.ready.set()
                     log.info(
