@@ -6,9 +6,10 @@ thing wherever it is read (and docker-compose is checked against it).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,6 +29,16 @@ class Settings(BaseSettings):
     topic_dlq: str = "crossings.dlq"
     partitions: int = Field(6, ge=1, le=1024, description="Partitions of topics we create.")
     replication_factor: int = Field(1, ge=1, le=16)
+
+    # Connection security, applied alike to every client (worker, feed, CLI)
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: Path | None = Field(None, description="CA bundle that signed the brokers.")
+    ssl_certfile: Path | None = Field(None, description="Client certificate (mutual TLS).")
+    ssl_keyfile: Path | None = None
+    ssl_check_hostname: bool = True
 
     # Consumer-group timing (short values make tests and the demo start fast).
     session_timeout_s: float = Field(30.0, gt=0)
@@ -59,6 +70,22 @@ class Settings(BaseSettings):
     embedded_broker_port: int = Field(9092, ge=0, le=65535, description="0 picks a free port.")
 
     @model_validator(mode="after")
+    def _sasl_complete(self) -> Settings:
+        if self.security_protocol.startswith("SASL_") and not (
+            self.sasl_username and self.sasl_password
+        ):
+            raise ValueError(
+                f"security_protocol {self.security_protocol} needs sasl_username and sasl_password"
+            )
+        if (self.ssl_certfile is None) != (self.ssl_keyfile is None):
+            raise ValueError("ssl_certfile and ssl_keyfile go together")
+        return self
+
+    @property
+    def uses_tls(self) -> bool:
+        return self.security_protocol in ("SSL", "SASL_SSL")
+
+    @model_validator(mode="after")
     def _distinct_topics(self) -> Settings:
         names = [self.topic_crossings, self.topic_watchlist, self.topic_alerts, self.topic_dlq]
         if len(set(names)) != len(names):
@@ -68,7 +95,14 @@ class Settings(BaseSettings):
     def as_env(self) -> dict[str, str]:
         """These settings as the environment of a child process (a worker the demo starts)."""
         prefix = self.model_config.get("env_prefix", "")
-        return {f"{prefix}{name.upper()}": str(value) for name, value in self.model_dump().items()}
+        env = {}
+        for name, value in self.model_dump().items():
+            if value is None:
+                continue
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            env[f"{prefix}{name.upper()}"] = str(value)
+        return env
 
     @property
     def bootstrap_list(self) -> list[str]:

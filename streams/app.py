@@ -19,7 +19,7 @@ import faust
 from config import Settings
 from matchers import Matcher
 from streams.events import Alert, DeadLetter
-from streams.kafka import faust_broker_url
+from streams.kafka import faust_broker_url, faust_credentials
 from streams.metrics import WorkerMetrics
 from streams.pipeline import CrossingPipeline, Incoming, Outcome
 from streams.retro import RetroHunter
@@ -66,6 +66,7 @@ class Worker:
         app = faust.App(
             s.app_id,
             broker=faust_broker_url(s),
+            broker_credentials=faust_credentials(s),
             store="memory://",
             web_enabled=False,
             topic_partitions=s.partitions,

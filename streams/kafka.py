@@ -7,6 +7,7 @@ configured here, so a connection setting reaches all of them the same way.
 from __future__ import annotations
 
 import logging
+import ssl
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -21,6 +22,59 @@ from config import Settings
 log = logging.getLogger(__name__)
 
 CLIENT_ID = "borderwatch"
+
+
+def ssl_context(settings: Settings) -> ssl.SSLContext | None:
+    """The TLS context every client uses (None without TLS)."""
+    if not settings.uses_tls:
+        return None
+    context = ssl.create_default_context(
+        cafile=str(settings.ssl_cafile) if settings.ssl_cafile else None
+    )
+    if settings.ssl_certfile and settings.ssl_keyfile:
+        context.load_cert_chain(str(settings.ssl_certfile), str(settings.ssl_keyfile))
+    context.check_hostname = settings.ssl_check_hostname
+    return context
+
+
+def _sasl(settings: Settings) -> dict[str, Any]:
+    if not settings.security_protocol.startswith("SASL_"):
+        return {}
+    password = settings.sasl_password.get_secret_value() if settings.sasl_password else None
+    return {
+        "sasl_mechanism": settings.sasl_mechanism,
+        "sasl_plain_username": settings.sasl_username,
+        "sasl_plain_password": password,
+    }
+
+
+def client_options(settings: Settings) -> dict[str, Any]:
+    """Connection options shared by kafka-python and aiokafka clients."""
+    return {
+        "bootstrap_servers": settings.bootstrap_list,
+        "client_id": CLIENT_ID,
+        "security_protocol": settings.security_protocol,
+        "ssl_context": ssl_context(settings),
+        **_sasl(settings),
+    }
+
+
+def faust_credentials(settings: Settings) -> Any:
+    """The same connection security for the Faust worker's own clients."""
+    import faust
+
+    context = ssl_context(settings)
+    if settings.security_protocol.startswith("SASL_"):
+        sasl = _sasl(settings)
+        return faust.SASLCredentials(
+            username=sasl["sasl_plain_username"],
+            password=sasl["sasl_plain_password"],
+            mechanism=settings.sasl_mechanism,
+            ssl_context=context,
+        )
+    if context is not None:
+        return faust.SSLCredentials(context)
+    return None
 
 
 def topic_specs(settings: Settings) -> dict[str, dict[str, str]]:
@@ -38,7 +92,7 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> None:
     deadline = time.monotonic() + timeout_s
     while True:
         try:
-            admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_list, client_id=CLIENT_ID)
+            admin = KafkaAdminClient(**client_options(settings))
             break
         except KafkaError as exc:
             if time.monotonic() > deadline:
@@ -66,17 +120,20 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> None:
         admin.close()
 
 
-def producer(settings: Settings, **overrides: Any) -> KafkaProducer:
-    """A kafka-python producer that waits for all in-sync replicas."""
-    options: dict[str, Any] = {
-        "bootstrap_servers": settings.bootstrap_list,
-        "client_id": CLIENT_ID,
+def producer_options(settings: Settings, **overrides: Any) -> dict[str, Any]:
+    """kafka-python producer options: wait for all in-sync replicas."""
+    return {
+        **client_options(settings),
         "acks": "all",
         "linger_ms": 5,
         "max_request_size": settings.max_message_bytes + 65_536,
+        **overrides,
     }
-    options.update(overrides)
-    return KafkaProducer(**options)
+
+
+def producer(settings: Settings, **overrides: Any) -> KafkaProducer:
+    """A kafka-python producer (the CLI's and the demo's)."""
+    return KafkaProducer(**producer_options(settings, **overrides))
 
 
 @contextmanager
@@ -90,20 +147,19 @@ def producing(settings: Settings, **overrides: Any) -> Iterator[KafkaProducer]:
         p.close()
 
 
+def consumer_options(settings: Settings, **overrides: Any) -> dict[str, Any]:
+    """kafka-python consumer options (no group unless `group_id` is given)."""
+    return {**client_options(settings), "enable_auto_commit": False, **overrides}
+
+
 def consumer(settings: Settings, *topics: str, **overrides: Any) -> KafkaConsumer:
-    """A kafka-python consumer (no group unless `group_id` is given)."""
-    options: dict[str, Any] = {
-        "bootstrap_servers": settings.bootstrap_list,
-        "client_id": CLIENT_ID,
-        "enable_auto_commit": False,
-    }
-    options.update(overrides)
-    return KafkaConsumer(*topics, **options)
+    """A kafka-python consumer."""
+    return KafkaConsumer(*topics, **consumer_options(settings, **overrides))
 
 
 def aiokafka_options(settings: Settings) -> dict[str, Any]:
-    """Connection options for aiokafka clients (the watchlist feed)."""
-    return {"bootstrap_servers": settings.bootstrap_servers, "client_id": CLIENT_ID}
+    """Connection options for aiokafka clients (the watchlist feed, the retro-hunter)."""
+    return {**client_options(settings), "bootstrap_servers": settings.bootstrap_servers}
 
 
 def faust_broker_url(settings: Settings) -> str:

@@ -33,7 +33,10 @@ def prometheus(tmp_path: Path) -> Iterator[Callable[[int], str]]:
         config = {
             "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
             "scrape_configs": [
-                {"job_name": "borderwatch", "static_configs": [{"targets": [f"127.0.0.1:{target_port}"]}]}
+                {
+                    "job_name": "borderwatch",
+                    "static_configs": [{"targets": [f"127.0.0.1:{target_port}"]}],
+                }
             ],
         }
         (tmp_path / "prometheus.yml").write_text(yaml.safe_dump(config))
