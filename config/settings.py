@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     topic_watchlist: str = "watchlist"
     topic_alerts: str = "alerts"
     topic_dlq: str = "crossings.dlq"
+    topic_dispositions: str = "dispositions"
     partitions: int = Field(6, ge=1, le=1024, description="Partitions of topics we create.")
     replication_factor: int = Field(1, ge=1, le=16)
 
@@ -61,6 +62,11 @@ class Settings(BaseSettings):
     retro_window_h: float = Field(72.0, ge=0, description="Look-back window; 0 disables.")
     retro_debounce_s: float = Field(0.5, ge=0, description="Gather changes before a hunt.")
 
+    # Officers: movement trails, suppression of known false positives, the alert console
+    trail_days: float = Field(30.0, gt=0, description="How far back an alert's trail reaches.")
+    trail_max_points: int = Field(50, ge=1, le=10_000)
+    console_port: int = Field(8088, ge=0, le=65535)
+
     # Operations
     lag_interval_s: float = Field(5.0, gt=0, description="How often consumer lag is measured.")
     metrics_port: int = Field(9108, ge=0, le=65535, description="0 disables /metrics.")
@@ -87,7 +93,13 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _distinct_topics(self) -> Settings:
-        names = [self.topic_crossings, self.topic_watchlist, self.topic_alerts, self.topic_dlq]
+        names = [
+            self.topic_crossings,
+            self.topic_watchlist,
+            self.topic_alerts,
+            self.topic_dlq,
+            self.topic_dispositions,
+        ]
         if len(set(names)) != len(names):
             raise ValueError(f"topic names must be distinct, got {names}")
         return self

@@ -72,6 +72,24 @@ def alert_id_for(event_id: str, entry_id: str) -> str:
     return hashlib.sha256(f"{event_id}\x1f{entry_id}".encode()).hexdigest()[:32]
 
 
+class TrailPoint(BaseModel):
+    """One earlier crossing of a listed person: where the movement trail has been."""
+
+    model_config = ConfigDict(frozen=True)
+
+    event_id: str
+    occurred_at: AwareDatetime
+    checkpoint: Checkpoint
+    direction: Direction
+    agency: str
+    band: Band
+
+
+class Priority(StrEnum):
+    NORMAL = "normal"
+    HIGH = "high"
+
+
 class Alert(BaseModel):
     """A crossing that matched a watchlist entry, with everything a watch officer needs."""
 
@@ -89,6 +107,59 @@ class Alert(BaseModel):
     retro: bool = False
     ingested_at: dt.datetime = Field(description="When the crossing reached Kafka.")
     alerted_at: dt.datetime = Field(description="When the worker produced this alert.")
+    trail: list[TrailPoint] = Field(
+        default_factory=list,
+        description="Earlier alerted crossings of this entry, oldest first.",
+    )
+    priority: Priority = Field(
+        Priority.NORMAL,
+        description="high when the subject was seen in another country within the trail window.",
+    )
+
+    def as_trail_point(self) -> TrailPoint:
+        """This alert's crossing as a point of the entry's trail."""
+        e = self.event
+        return TrailPoint(
+            event_id=e.event_id,
+            occurred_at=e.occurred_at,
+            checkpoint=e.checkpoint,
+            direction=e.direction,
+            agency=e.agency,
+            band=self.band,
+        )
+
+
+class DispositionKind(StrEnum):
+    CONFIRMED = "confirmed"
+    FALSE_POSITIVE = "false_positive"
+    ESCALATED = "escalated"
+    SUPPRESSED = "suppressed"  # written by borderwatch for a repeat of a false positive
+
+
+class Disposition(BaseModel):
+    """An officer's decision on an alert; the `dispositions` topic is the audit trail.
+
+    A false positive names the traveller's document and the entry's version, so a repeat
+    alert for the same document and the same (unchanged) entry is suppressed.
+    """
+
+    model_config = ConfigDict(strict=True, frozen=True, extra="forbid")
+
+    alert_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    entry_id: str
+    entry_version: str
+    document_key: str = Field(description="Country and number of the traveller's document.")
+    disposition: DispositionKind
+    by: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    note: Annotated[str, StringConstraints(max_length=2000)] = ""
+    at: AwareDatetime
+    agency: str | None = Field(None, description="The agency of the officer, if any.")
+
+
+def document_key(document: Document) -> str:
+    """A travel document as suppression compares it: issuing country and folded number."""
+    number = "".join(ch for ch in document.number.upper() if ch.isalnum())
+    return f"{document.country or '?'}:{number}"
 
 
 class DeadLetter(BaseModel):

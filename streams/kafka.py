@@ -84,6 +84,7 @@ def topic_specs(settings: Settings) -> dict[str, dict[str, str]]:
         settings.topic_watchlist: {"cleanup.policy": "compact"},
         settings.topic_alerts: {},
         settings.topic_dlq: {},
+        settings.topic_dispositions: {},
     }
 
 

@@ -50,6 +50,7 @@ def make_settings(bootstrap: str) -> MakeSettings:
             "topic_watchlist": f"t{tag}.watchlist",
             "topic_alerts": f"t{tag}.alerts",
             "topic_dlq": f"t{tag}.crossings.dlq",
+            "topic_dispositions": f"t{tag}.dispositions",
             "partitions": 2,
             "rebalance_timeout_s": 3.0,
             "session_timeout_s": 6.0,
