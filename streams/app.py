@@ -11,14 +11,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from typing import Any
 
 import faust
+from aiokafka import TopicPartition
+from aiokafka.structs import ConsumerRecord
+from pydantic import ValidationError
 
 from config import Settings
 from matchers import Matcher
-from streams.events import Alert, DeadLetter
+from streams.alert_history import AlertHistory
+from streams.events import Alert, DeadLetter, Disposition
+from streams.follower import TopicFollower
 from streams.kafka import faust_broker_url, faust_credentials
 from streams.metrics import WorkerMetrics
 from streams.pipeline import CrossingPipeline, Incoming, Outcome
@@ -51,7 +56,16 @@ class Worker:
             on_entries_changed=self._entries_changed,
         )
         self._next_offset: dict[int, int] = {}
-        self.pipeline = CrossingPipeline(self.matcher, max_message_bytes=settings.max_message_bytes)
+        self.history = AlertHistory(settings.trail_days, settings.trail_max_points)
+        self.history_follower = TopicFollower(
+            settings,
+            [settings.topic_alerts, settings.topic_dispositions],
+            self._apply_history,
+            name="alert history",
+        )
+        self.pipeline = CrossingPipeline(
+            self.matcher, max_message_bytes=settings.max_message_bytes, history=self.history
+        )
         self.hunter = RetroHunter(
             settings,
             self.pipeline,
@@ -90,12 +104,17 @@ class Worker:
             await self.feed.run()
 
         @app.task  # type: ignore[untyped-decorator]
+        async def follow_history() -> None:
+            await self.history_follower.run()
+
+        @app.task  # type: ignore[untyped-decorator]
         async def retro_hunt() -> None:
             await self.hunter.run()
 
         @app.agent(crossings, name="match-crossings")
         async def match_crossings(stream: faust.StreamT[Any]) -> None:
             await self.feed.ready.wait()
+            await self.history_follower.ready.wait()
             self.metrics.ready.set(1)
             batches = stream.take_events(s.batch_size, within=s.batch_within_s)  # type: ignore[attr-defined]
             async for events in batches:
@@ -176,7 +195,26 @@ class Worker:
         futures = []
         for alert in outcome.alerts:
             futures.extend(await self._send_alert(alert))
+        for record in outcome.suppressed:  # the audit trail keeps every suppressed repeat
+            topic = await self._topic(self.settings.topic_dispositions)
+            value = record.model_dump_json().encode()
+            futures.append(await topic.send(key=record.alert_id.encode(), value=value))
         return futures
+
+    def _apply_history(self, tp: TopicPartition, records: Sequence[ConsumerRecord]) -> None:
+        """Alerts and decisions from the topics, whichever worker produced them."""
+        for record in records:
+            if record.value is None:
+                continue
+            try:
+                if tp.topic == self.settings.topic_alerts:
+                    self.history.record(Alert.model_validate_json(record.value))
+                else:
+                    self.history.decide(Disposition.model_validate_json(record.value))
+            except ValidationError:
+                log.warning(
+                    "unreadable record %s[%d]@%d skipped", tp.topic, tp.partition, record.offset
+                )
 
     def alert_topics(self, alert: Alert) -> list[str]:
         """The coordination centre's topic, then each agency's that may see this alert."""

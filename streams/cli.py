@@ -234,6 +234,33 @@ def alerts_tail(
         c.close()
 
 
+@alerts.command("ack")
+@click.argument("alert_id")
+@click.option(
+    "--as",
+    "kind",
+    required=True,
+    type=click.Choice(["confirmed", "false_positive", "escalated"]),
+    help="The decision.",
+)
+@click.option("--by", "officer", required=True, help="Who decides.")
+@click.option("--note", default="", help="Why.")
+@click.option("--agency", default=None, help="The officer's agency.")
+@click.option("--timeout", type=float, default=30.0, help="Seconds to look for the alert.")
+def alerts_ack(
+    alert_id: str, kind: str, officer: str, note: str, agency: str | None, timeout: float
+) -> None:
+    """Record a decision on an alert (the dispositions topic is the audit trail)."""
+    from streams.dispositions import find_alert, record_disposition
+
+    settings = Settings()
+    alert = find_alert(settings, alert_id, timeout)
+    if alert is None:
+        raise click.ClickException(f"no alert {alert_id} on {settings.topic_alerts}")
+    record_disposition(settings, alert, kind, officer, note, agency)
+    click.echo(f"recorded {kind} for alert {alert_id} ({alert.entry.entry_id}) by {officer}")
+
+
 @cli.command()
 @click.argument(
     "name", required=False, type=click.Choice(["crossing", "watchlist-entry", "alert", "identity"])

@@ -46,6 +46,12 @@ class WorkerMetrics:
             ["list_id", "band", "retro"],
             registry=r,
         )
+        self.suppressed = Counter(
+            "borderwatch_alerts_suppressed",
+            "Repeats of a false positive not alerted (each kept on the dispositions topic).",
+            ["list_prefix"],
+            registry=r,
+        )
         self.event_latency = Histogram(
             "borderwatch_alert_latency_seconds",
             "From the crossing's occurred_at to its alert being produced.",
@@ -127,6 +133,8 @@ class WorkerMetrics:
             self.crossings.labels(crossing.agency, crossing.checkpoint.country).inc()
             self.match_seconds.observe(outcome.match_seconds)
             self.observe_alerts(outcome.alerts, now, wall)
+            for record in outcome.suppressed:
+                self.suppressed.labels(record.entry_id.split(":", 1)[0]).inc()
 
     def observe_alerts(
         self, alerts: list[Alert], now: dt.datetime | None = None, wall: float | None = None

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from matchers import Hit, Matcher
-from streams.events import Alert, CrossingEvent, DeadLetter, alert_id_for
+from streams.alert_history import AlertHistory
+from streams.events import Alert, CrossingEvent, DeadLetter, Disposition, alert_id_for
 from watchlists import WatchlistEntry
 
 UTC = dt.UTC
@@ -45,6 +46,7 @@ class Outcome:
     crossing: CrossingEvent | None = None
     dead_letter: DeadLetter | None = None
     alerts: list[Alert] = field(default_factory=list)
+    suppressed: list[Disposition] = field(default_factory=list)
     match_seconds: float = 0.0
 
 
@@ -73,9 +75,16 @@ def field_errors(exc: ValidationError) -> list[dict[str, str]]:
 class CrossingPipeline:
     """Validates crossings and matches them against the watchlist index."""
 
-    def __init__(self, matcher: Matcher, *, max_message_bytes: int = 1_048_576) -> None:
+    def __init__(
+        self,
+        matcher: Matcher,
+        *,
+        max_message_bytes: int = 1_048_576,
+        history: AlertHistory | None = None,
+    ) -> None:
         self.matcher = matcher
         self.max_message_bytes = max_message_bytes
+        self.history = history
 
     def _refuse(
         self,
@@ -156,6 +165,22 @@ class CrossingPipeline:
             )
         return alerts
 
+    def _review(self, outcome: Outcome) -> None:
+        """Suppress repeats of known false positives; give the others their trail."""
+        history = self.history
+        if history is None or not outcome.alerts:
+            return
+        kept = []
+        for alert in outcome.alerts:
+            by = history.suppressed_by(alert)
+            if by is not None:
+                outcome.suppressed.append(history.suppression_record(alert, by))
+                continue
+            alert = history.with_trail(alert)
+            history.record(alert)
+            kept.append(alert)
+        outcome.alerts = kept
+
     def process(
         self,
         batch: Sequence[Incoming],
@@ -177,6 +202,7 @@ class CrossingPipeline:
                     hits = self.matcher.match(outcome.crossing.traveller)
                     outcome.match_seconds = time.perf_counter() - started
                     outcome.alerts = self.alerts_for(outcome.crossing, incoming, hits, retro, only)
+                    self._review(outcome)
                 except Exception as exc:  # a matcher bug must not lose the crossing
                     reason = f"matching failed ({type(exc).__name__}); replay after a fix"
                     outcome = self._refuse(

@@ -1,25 +1,23 @@
 """Feeds the whole `watchlist` topic into this worker's matcher, and says when it is ready.
 
-Every worker holds every entry, so the feed reads all partitions without a consumer group
-(Faust's GlobalTable loops in recovery with several workers). A worker is ready once it
-has read up to the high-water marks seen in fetch responses (not ListOffsets, which some
-Kafka-compatible brokers answer wrongly); it keeps applying upserts and tombstones after.
+Every worker holds every entry, so the feed follows all partitions without a consumer group
+(Faust's GlobalTable loops in recovery with several workers; see `streams.follower`). The
+worker takes no crossing before the feed is ready, and upserts and tombstones apply live.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 from aiokafka.structs import ConsumerRecord
 from pydantic import ValidationError
 
 from config import Settings
 from matchers import Matcher
-from streams.kafka import aiokafka_options
+from streams.follower import TopicFollower
 from watchlists import WatchlistEntry
 
 log = logging.getLogger(__name__)
@@ -37,14 +35,20 @@ class WatchlistFeed:
     ) -> None:
         self.settings = settings
         self.matcher = matcher
-        self.ready = asyncio.Event()
+        self.follower = TopicFollower(
+            settings,
+            [settings.topic_watchlist],
+            self._apply_records,
+            self._after_batch,
+            name="watchlist index",
+        )
+        self.ready = self.follower.ready
         self.last_update: float | None = None
         self.rejected = 0
         self.entries_by_list: dict[str, int] = {}
         self._on_change = on_change
         self._on_entries_changed = on_entries_changed
         self._changed: dict[str, WatchlistEntry] = {}
-        self._consumer: AIOKafkaConsumer | None = None
 
     def apply(self, key: bytes | None, value: bytes | None, where: str) -> None:
         """Apply one record of the watchlist topic to the matcher."""
@@ -84,64 +88,19 @@ class WatchlistFeed:
         if isinstance(old, WatchlistEntry):
             self.entries_by_list[old.list_id] -= 1
 
-    def _apply_records(self, batches: dict[TopicPartition, list[ConsumerRecord]]) -> None:
-        for tp, records in batches.items():
-            for record in records:
-                self.apply(record.key, record.value, f"{tp.topic}[{tp.partition}]@{record.offset}")
-        if batches:
-            self.last_update = time.time()
-            if self._on_change:
-                self._on_change(self)
+    def _apply_records(self, tp: TopicPartition, records: Sequence[ConsumerRecord]) -> None:
+        for record in records:
+            self.apply(record.key, record.value, f"{tp.topic}[{tp.partition}]@{record.offset}")
+        self.last_update = time.time()
+        if self._on_change:
+            self._on_change(self)
 
-    async def _caught_up(
-        self, consumer: AIOKafkaConsumer, partitions: list[TopicPartition]
-    ) -> bool:
-        for tp in partitions:
-            highwater = consumer.highwater(tp)
-            if highwater is None or await consumer.position(tp) < highwater:
-                return False
-        return True
+    async def _after_batch(self) -> None:
+        if self._changed:
+            changed, self._changed = list(self._changed.values()), {}
+            if self._on_entries_changed:
+                await self._on_entries_changed(changed)
 
     async def run(self) -> None:
-        """Read the topic from the beginning, forever; set `ready` once caught up."""
-        topic = self.settings.topic_watchlist
-        consumer = AIOKafkaConsumer(
-            **aiokafka_options(self.settings),
-            group_id=None,
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            fetch_max_wait_ms=200,
-        )
-        self._consumer = consumer
-        await consumer.start()
-        try:
-            partitions = await self._partitions(consumer, topic)
-            consumer.assign(partitions)
-            await consumer.seek_to_beginning(*partitions)
-            started = time.monotonic()
-            while True:
-                batches = await consumer.getmany(timeout_ms=200, max_records=10_000)
-                self._apply_records(batches)
-                if self._changed:
-                    changed, self._changed = list(self._changed.values()), {}
-                    if self._on_entries_changed:
-                        await self._on_entries_changed(changed)
-                if not self.ready.is_set() and await self._caught_up(consumer, partitions):
-                    self.ready.set()
-                    log.info(
-                        "watchlist index ready: %d entries in %.1f s",
-                        len(self.matcher),
-                        time.monotonic() - started,
-                    )
-        finally:
-            self._consumer = None
-            await consumer.stop()
-
-    async def _partitions(self, consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
-        for _ in range(100):
-            if topic in await consumer.topics():
-                found = consumer.partitions_for_topic(topic) or set()
-                if found:
-                    return [TopicPartition(topic, p) for p in sorted(found)]
-            await asyncio.sleep(0.2)
-        raise RuntimeError(f"watchlist topic {topic!r} does not exist")
+        """Read the topic from the beginning, forever; `ready` once caught up."""
+        await self.follower.run()

@@ -19,8 +19,13 @@ def test_demo_streams_a_day_and_catches_the_planted_fugitives(
     settings = make_settings(metrics_port=0)
     printed: list[str] = []
     summary = run_demo(
-        settings, n_events=400, rate=400.0, seed=3, echo=printed.append,
-        progress=printed.append, workdir=tmp_path,
+        settings,
+        n_events=400,
+        rate=400.0,
+        seed=3,
+        echo=printed.append,
+        progress=printed.append,
+        workdir=tmp_path,
     )
     assert summary.published == 400 and summary.malformed == 2
     assert summary.processed == 400

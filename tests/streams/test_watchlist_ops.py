@@ -66,8 +66,9 @@ def test_sync_publishes_only_the_difference_and_stats_count_it(
     c = entry("NAT:C", ["Nguyễn Văn Ân"])
     other = entry("OTHER:Z", ["Zhang Weiming"])
     first = write_jsonl(tmp_path / "day1.jsonl", a, b, c)
-    assert "3 added, 0 changed, 0 removed" in run(settings, "watchlist", "sync", str(first),
-                                                   "--list-id", "NAT")
+    assert "3 added, 0 changed, 0 removed" in run(
+        settings, "watchlist", "sync", str(first), "--list-id", "NAT"
+    )
     run(settings, "watchlist", "load", str(write_jsonl(tmp_path / "other.jsonl", other)))
 
     b_changed = b | {"reason": "new charges"}
@@ -121,6 +122,7 @@ def test_live_updates_and_deletes_reach_two_workers_at_once(
         crossing(f"live-{i}", ["DMITRY VOLKOV"], birth_dates=["1976-04-30"]) for i in range(8)
     ]
     publish(settings, settings.topic_crossings, *((e["event_id"].encode(), e) for e in events))
+
     # at least once: a rebalance as the second worker joins may repeat an alert, always
     # with the same id, so officers (and this test) count distinct alert ids
     def distinct_events(n: int, timeout_s: float) -> list[str]:
@@ -128,16 +130,24 @@ def test_live_updates_and_deletes_reach_two_workers_at_once(
         return sorted({a.alert_id: a.event.event_id for a in map(parse, records)}.values())
 
     assert distinct_events(8, 20) == sorted(e["event_id"] for e in events)
-    assert {r.partition for r in read_topic(
-        settings, settings.topic_crossings, count_at_least(8), timeout_s=5
-    )} == {0, 1}
+    assert {
+        r.partition
+        for r in read_topic(settings, settings.topic_crossings, count_at_least(8), timeout_s=5)
+    } == {0, 1}
 
     publish(settings, settings.topic_watchlist, (b"LIVE:1", None))
     assert wait_for(lambda: held(first) == 0.0 and held(second) == 0.0, timeout_s=3)
-    publish(settings, settings.topic_crossings, *(
-        (f"after-{i}".encode(), crossing(f"after-{i}", ["DMITRY VOLKOV"],
-                                         birth_dates=["1976-04-30"])) for i in range(4)
-    ))
+    publish(
+        settings,
+        settings.topic_crossings,
+        *(
+            (
+                f"after-{i}".encode(),
+                crossing(f"after-{i}", ["DMITRY VOLKOV"], birth_dates=["1976-04-30"]),
+            )
+            for i in range(4)
+        ),
+    )
     time.sleep(2.0)
     assert distinct_events(9, 3) == sorted(e["event_id"] for e in events)
     assert first.alive() and second.alive()
@@ -162,8 +172,12 @@ def test_retro_hunt_and_dissemination(
 
     sok = {"birth_dates": ["1983-09-21"]}
     old_ms = int((time.time() - 100 * 3600) * 1000)  # outside the 72-hour window
-    publish(settings, settings.topic_crossings,
-            (b"old", at("sok-old", ["SOK VANNA"], "TH-IMM", "THA", **sok)), timestamp_ms=old_ms)
+    publish(
+        settings,
+        settings.topic_crossings,
+        (b"old", at("sok-old", ["SOK VANNA"], "TH-IMM", "THA", **sok)),
+        timestamp_ms=old_ms,
+    )
     publish(
         settings,
         settings.topic_crossings,
@@ -189,8 +203,13 @@ def test_retro_hunt_and_dissemination(
 
     def ids(topic: str, n: int) -> list[tuple[str, str]]:
         got = read_topic(settings, topic, count_at_least(n), timeout_s=10)
-        return sorted((Alert.model_validate_json(r.value).event.event_id,
-                       Alert.model_validate_json(r.value).entry.entry_id) for r in got)
+        return sorted(
+            (
+                Alert.model_validate_json(r.value).event.event_id,
+                Alert.model_validate_json(r.value).entry.entry_id,
+            )
+            for r in got
+        )
 
     base = settings.topic_alerts
     assert ids(f"{base}.KH-NPC", 2) == [("sok-kh", "KH:SOK"), ("sok-th", "KH:SOK")]  # owner
