@@ -16,6 +16,7 @@ from typing import Any
 
 import faust
 from aiokafka import TopicPartition
+from aiokafka.errors import MessageSizeTooLargeError, RecordTooLargeError
 from aiokafka.structs import ConsumerRecord
 from pydantic import ValidationError
 
@@ -35,6 +36,7 @@ from watchlists.dissemination import recipients
 log = logging.getLogger(__name__)
 
 DLQ_HEADER = "borderwatch-dlq"
+_TOO_LARGE = (MessageSizeTooLargeError, RecordTooLargeError)  # Faust raises them as causes
 
 
 def dead_letter_headers(letter: DeadLetter) -> list[tuple[str, bytes]]:
@@ -167,39 +169,53 @@ class Worker:
         self.report_lag()
 
     async def _deliver(self, outcomes: list[Outcome]) -> None:
+        """Produce every outcome's messages and wait for all of them to be acknowledged.
+
+        A crossing whose messages failed is produced again (its alerts keep their ids); a
+        dead letter too large for the broker goes again without the original bytes, which
+        stay in the crossings topic at the offset the reason names.
+        """
+        pending = outcomes
         backoff = 0.2
         while True:
-            try:
-                pending: list[Awaitable[Any]] = []
-                for outcome in outcomes:
-                    pending.extend(await self._send(outcome))
-                await asyncio.gather(*pending)
+            results = await asyncio.gather(
+                *(self._send(outcome) for outcome in pending), return_exceptions=True
+            )
+            failed = []
+            for outcome, result in zip(pending, results, strict=True):
+                if isinstance(result, asyncio.CancelledError):
+                    raise result
+                if isinstance(result, Exception):
+                    failed.append(outcome)
+                    too_large = isinstance(result.__cause__ or result, _TOO_LARGE)
+                    if too_large and outcome.dead_letter is not None:
+                        outcome.dead_letter_without_original = True
+                    else:
+                        log.warning("producing failed (%s); retrying in %.1f s", result, backoff)
+            if not failed:
                 return
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # broker trouble: retry the batch; alerts are idempotent
-                log.warning("producing a batch failed (%s); retrying in %.1f s", exc, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 10.0)
+            pending = failed
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, 10.0)
 
-    async def _send(self, outcome: Outcome) -> list[Awaitable[Any]]:
+    async def _send(self, outcome: Outcome) -> None:
+        """Produce one crossing's messages and wait until the broker has them."""
         incoming = outcome.incoming
+        futures: list[Awaitable[Any]] = []
         if outcome.dead_letter is not None:
             log.warning("dead letter: %s", outcome.dead_letter.reason)
-            fut = await self.dlq_topic.send(
-                key=incoming.key,
-                value=incoming.value,
-                headers=dead_letter_headers(outcome.dead_letter),
-            )
-            return [fut]
-        futures = []
+            value = None if outcome.dead_letter_without_original else incoming.value
+            # Kafka needs a key or a value: a keyless null gets its source as the key
+            key = incoming.key if incoming.key or value is not None else incoming.where.encode()
+            headers = dead_letter_headers(outcome.dead_letter)
+            futures.append(await self.dlq_topic.send(key=key, value=value, headers=headers))
         for alert in outcome.alerts:
             futures.extend(await self._send_alert(alert))
         for record in outcome.suppressed:  # the audit trail keeps every suppressed repeat
             topic = await self._topic(self.settings.topic_dispositions)
             value = record.model_dump_json().encode()
             futures.append(await topic.send(key=record.alert_id.encode(), value=value))
-        return futures
+        await asyncio.gather(*futures)
 
     def _apply_history(self, tp: TopicPartition, records: Sequence[ConsumerRecord]) -> None:
         """Alerts and decisions from the topics, whichever worker produced them."""

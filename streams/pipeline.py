@@ -48,6 +48,7 @@ class Outcome:
     alerts: list[Alert] = field(default_factory=list)
     suppressed: list[Disposition] = field(default_factory=list)
     match_seconds: float = 0.0
+    dead_letter_without_original: bool = False  # the broker refused it with its bytes
 
 
 def _event_id_of(raw: bytes) -> str | None:

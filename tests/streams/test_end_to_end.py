@@ -177,3 +177,25 @@ def test_watchlist_updates_take_effect_for_later_crossings(
         ("upd-1", "ASEANAPOL:0042"),
         ("upd-3", "ASEANAPOL:0042"),
     ]
+
+
+def test_a_dead_letter_too_large_for_the_producer_goes_without_its_bytes(
+    make_settings: Callable[..., Settings], start_worker: Callable[[Settings], WorkerProcess]
+) -> None:
+    settings = make_settings(max_message_bytes=1024)  # the DLQ producer then takes <= 66 KiB
+    ensure_topics(settings)
+    publish_watchlist(settings, (WANTED["entry_id"], WANTED))
+    worker = start_worker(settings).wait_ready()
+    huge = json.dumps(crossing("huge-1", ["A" * 150] * 30) | {"mrz": "X" * 150}).encode() * 30
+    with producing(settings, max_request_size=2_000_000) as producer:  # an agency producer
+        producer.send(settings.topic_crossings, value=huge)
+    publish_crossings(settings, crossing("small-1", ["Pak Ui Chun"], birth_dates=["1932-06-22"]))
+
+    [letter] = read_topic(settings, settings.topic_dlq, count_at_least(1))
+    reason = json.loads(dict(letter.headers)[DLQ_HEADER])
+    assert reason["category"] == "too_large" and str(len(huge)) in reason["reason"]
+    assert letter.value is None  # the original stays at the offset the reason names
+    assert reason["source_offset"] >= 0
+    alerts = alerts_of(read_topic(settings, settings.topic_alerts, count_at_least(1)))
+    assert [a.event.event_id for a in alerts] == ["small-1"]  # the worker did not stall
+    assert worker.alive()
