@@ -308,6 +308,62 @@ def demo(n_events: int, rate: float, seed: int, quiet: bool) -> None:
         sys.exit(1)
 
 
+_PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []}
+
+
+def _run_bench(module: str, args: list[str]) -> None:
+    """Run a benchmark of the repository's `bench/` (it reads ../shared/data beside it)."""
+    import importlib
+
+    try:
+        entry = importlib.import_module(f"bench.{module}")
+    except ModuleNotFoundError as exc:
+        raise click.ClickException(
+            f"bench.{module} is not installed: run from a source checkout (pip install -e .)"
+        ) from exc
+    sys.exit(entry.main(args))
+
+
+@cli.command("eval", context_settings=_PASS_THROUGH)
+@click.pass_context
+def eval_command(ctx: click.Context) -> None:
+    """Matching accuracy against nomenklatura LogicV2 and rapidfuzz (see --help)."""
+    _run_bench("eval", ctx.args)
+
+
+@cli.group()
+def bench() -> None:
+    """Benchmarks: matcher speed, pipeline throughput and latency, chaos, evasion."""
+
+
+@bench.command("matcher", context_settings=_PASS_THROUGH)
+@click.pass_context
+def bench_matcher(ctx: click.Context) -> None:
+    """Matches/s against 10k-1M entries, side by side with exhaustive scoring."""
+    _run_bench("matcher", ctx.args)
+
+
+@bench.command("pipeline", context_settings=_PASS_THROUGH)
+@click.pass_context
+def bench_pipeline(ctx: click.Context) -> None:
+    """Crossings/s and crossing-to-alert latency of the whole stream vs a pass-through."""
+    _run_bench("pipeline", ctx.args)
+
+
+@bench.command("chaos", context_settings=_PASS_THROUGH)
+@click.pass_context
+def bench_chaos(ctx: click.Context) -> None:
+    """Kill the worker at random moments and account for every crossing and alert."""
+    _run_bench("chaos", ctx.args)
+
+
+@bench.command("evasion", context_settings=_PASS_THROUGH)
+@click.pass_context
+def bench_evasion(ctx: click.Context) -> None:
+    """Disguise listed names the ways an adversary would; how many still alert."""
+    _run_bench("evasion", ctx.args)
+
+
 def main() -> None:
     cli(prog_name="borderwatch")
 
