@@ -1,65 +1,369 @@
-"""Pairwise scoring of two identities, with the evidence for each point of the score."""
+"""Pairwise scoring of two identities, with the evidence for each point of the score.
+
+The score is a sum of signed features an officer can read: how well the names match
+(scaled by how much a match of such names proves), then date of birth, nationality, sex
+and documents, each adding or taking away a fixed, documented amount. Every feature is
+symmetric in its two identities, so `compare(a, b).score == compare(b, a).score`.
+"""
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
+from rapidfuzz.distance import Indel
+
+from matchers import tables
 from matchers.identity import Identity
-from matchers.normalize import fold, fold_document
+from matchers.names import NameForm, name_form
+from matchers.normalize import fold_document, ocr_document, sound_key
 from matchers.result import Band, Comparison, Feature
 
 DEFAULT_THRESHOLD = 0.70
+CONFIRMED, PROBABLE = 0.90, 0.80
+
+# Name evidence: a perfect match of distinctive names is worth NAME_MAX on its own (probable,
+# not confirmed: names alone never confirm). Names made only of common words lose up to
+# COMMON_PENALTY, enough to keep NGUYEN VAN AN alone at a weak (possible) alert.
+NAME_MAX = 0.86
+NAME_FLOOR = 0.6  # unit similarity under which two words count as different
+FULL_CREDIT = 0.92  # unit similarity from which two words count as the same
+SOUND_FLOOR = 0.92  # similarity of two spellings sharing a sound key (Mohammed/Muhammad)
+SOUND_MIN = 0.55  # ...provided they are that alike already (a long key says little)
+COMMON_PENALTY = 0.16
+DISTINCTIVE_INFO = 2.0  # summed word weights at which a name stops counting as common
+SINGLE_WORD_FACTOR = 0.7  # both names have 2+ words but only one matched
+FAMILY_MISS = 0.05
+SHORT_SIDE = 0.8  # weight of the better-covered name (a dropped middle name costs little)
+CURVE = 1.5
+
+DOB_EXACT, DOB_MONTH, DOB_YEAR = 0.12, 0.08, 0.05
+DOB_SWAP, DOB_TYPO = 0.07, 0.05
+DOB_NEAR, DOB_DIFFERENT = -0.05, -0.22
+NATIONALITY_SAME, NATIONALITY_DIFFERENT = 0.04, -0.06
+SEX_DIFFERENT = -0.10
+DOCUMENT_SAME, DOCUMENT_OCR = 0.35, 0.28
+DOCUMENT_FLOOR = 0.75  # a shared long document number alerts whatever the names say
 
 
 def band_for(score: float, threshold: float) -> Band:
     """The band of a score; anything under the alert threshold is no band at all."""
     if score < threshold:
         return Band.NONE
-    if score >= 0.90:
+    if score >= CONFIRMED:
         return Band.CONFIRMED
-    if score >= 0.80:
+    if score >= PROBABLE:
         return Band.PROBABLE
     return Band.POSSIBLE
 
 
-def _best_name(query: Identity, listed: Identity) -> tuple[float, str, str]:
-    best = (0.0, query.names[0], listed.names[0])
-    for q in query.names:
-        fq = fold(q)
-        for candidate in listed.names:
-            s = fuzz.token_sort_ratio(fq, fold(candidate)) / 100.0
-            if s > best[0]:
-                best = (s, q, candidate)
+# -- words ----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1_048_576)
+def word_similarity(a: str, b: str) -> float:
+    """Similarity of two spellings: edit similarity, floored by a shared sound key or
+    surname group (Lee/Yi/Rhee), initials matching the word they abbreviate."""
+    if a == b:
+        return 1.0
+    if len(a) == 1 or len(b) == 1:
+        return 0.75 if a[0] == b[0] else 0.0
+    group = tables.surname_groups().get(a)
+    if group is not None and b in group:
+        return 0.95
+    sim = Indel.normalized_similarity(a, b)
+    if SOUND_MIN <= sim < SOUND_FLOOR and min(len(a), len(b)) >= 3:
+        ka = sound_key(a)
+        if len(ka) >= 2 and ka == sound_key(b):
+            sim = max(sim, SOUND_FLOOR)
+    return sim
+
+
+def _unit_similarity(xs: tuple[str, ...], ys: tuple[str, ...]) -> tuple[float, int, int]:
+    best, bi, bj = 0.0, 0, 0
+    for i, x in enumerate(xs):
+        for j, y in enumerate(ys):
+            s = 1.0 if x == y else word_similarity(x, y) if x < y else word_similarity(y, x)
+            if s > best:
+                best, bi, bj = s, i, j
+                if s == 1.0:
+                    return best, bi, bj
+    return best, bi, bj
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """The best alignment of two name forms and what it is worth."""
+
+    value: float  # contribution to the score
+    rarity: float  # penalty (<= 0) for names made of common words
+    similarity: float
+    info: float
+    query: NameForm
+    listed: NameForm
+    pairs: tuple[tuple[str, str, float], ...]  # (query spelling, listed spelling, similarity)
+    systems: tuple[str, ...]
+
+
+def _credit(sim: float) -> float:
+    return min(1.0, max(0.0, (sim - NAME_FLOOR) / (FULL_CREDIT - NAME_FLOOR)))
+
+
+def match_forms(q: NameForm, l_: NameForm) -> NameMatch:
+    """Align the words of two names (any order, joined or split) and score the alignment."""
+    swapped = q.order_key > l_.order_key  # align in one canonical orientation: symmetric
+    a, b = (l_, q) if swapped else (q, l_)
+    cands = []
+    for i, ua in enumerate(a.units):
+        for j, ub in enumerate(b.units):
+            sim, si, sj = _unit_similarity(ua.spellings, ub.spellings)
+            if sim < NAME_FLOOR and (a.truncated or b.truncated):
+                sim = _truncated(a, ua.mask, ua.spellings, b, ub.mask, ub.spellings, sim)
+            if sim > NAME_FLOOR:
+                joined = (ua.mask & (ua.mask - 1) != 0) + (ub.mask & (ub.mask - 1) != 0)
+                cands.append((-sim, joined, i, j, si, sj))
+    cands.sort()
+    used_a = used_b = 0
+    got_a = got_b = info = 0.0
+    words_a = words_b = 0
+    pairs: list[tuple[str, str, float]] = []
+    systems: list[str] = []
+    for neg_sim, _, i, j, si, sj in cands:
+        ua, ub = a.units[i], b.units[j]
+        if ua.mask & used_a or ub.mask & used_b:
+            continue
+        used_a |= ua.mask
+        used_b |= ub.mask
+        credit = _credit(-neg_sim)
+        got_a += credit * ua.weight
+        got_b += credit * ub.weight
+        info += credit * min(ua.weight, ub.weight)
+        if credit >= 0.5:
+            words_a += _content_words(a, ua.mask)
+            words_b += _content_words(b, ub.mask)
+        pa, pb = ua.spellings[si], ub.spellings[sj]
+        pairs.append((pb, pa, -neg_sim) if swapped else (pa, pb, -neg_sim))
+        systems.extend(_systems(q if not swapped else l_, ua.mask if not swapped else ub.mask,
+                                pa if not swapped else pb))
+    cov_a = got_a / a.total_weight if a.total_weight else 0.0
+    cov_b = got_b / b.total_weight if b.total_weight else 0.0
+    similarity = SHORT_SIDE * max(cov_a, cov_b) + (1 - SHORT_SIDE) * min(cov_a, cov_b)
+    if min(_content_words(a, -1), _content_words(b, -1)) >= 2 and min(words_a, words_b) < 2:
+        similarity *= SINGLE_WORD_FACTOR
+    if _family_missed(a, used_a) or _family_missed(b, used_b):
+        similarity -= FAMILY_MISS
+    similarity = max(0.0, min(1.0, similarity))
+    value = NAME_MAX * _curve(similarity)
+    rarity = -COMMON_PENALTY * max(0.0, 1.0 - info / DISTINCTIVE_INFO) if value > 0 else 0.0
+    return NameMatch(value, rarity, similarity, info, q, l_, tuple(pairs), tuple(systems))
+
+
+def _curve(similarity: float) -> float:
+    """Name similarity to evidence: flat near 1, falling fast below 0.8."""
+    return max(0.0, 1.0 - float(((1.0 - similarity) / 0.5) ** CURVE))
+
+
+def _content_words(form: NameForm, mask: int) -> int:
+    return sum(1 for n, t in enumerate(form.tokens) if mask >> n & 1 and not t.particle)
+
+
+def _family_missed(form: NameForm, used: int) -> bool:
+    return any(t.family and not used >> n & 1 for n, t in enumerate(form.tokens))
+
+
+def _systems(form: NameForm, mask: int, spelling: str) -> list[str]:
+    out = []
+    for n, t in enumerate(form.tokens):
+        if mask >> n & 1:
+            for s, system in zip(t.spellings, t.systems, strict=True):
+                if spelling.startswith(s) or spelling.endswith(s):
+                    out.append(system)
+                    break
+    return out
+
+
+def _truncated(
+    a: NameForm, ma: int, sa: tuple[str, ...], b: NameForm, mb: int, sb: tuple[str, ...],
+    sim: float,
+) -> float:
+    """The last word of a name cut off by a full MRZ field matches any word it begins."""
+    last_a, last_b = 1 << (len(a.tokens) - 1), 1 << (len(b.tokens) - 1)
+    if a.truncated and ma == last_a and any(y.startswith(x) for x in sa for y in sb):
+        return 0.95
+    if b.truncated and mb == last_b and any(x.startswith(y) for x in sa for y in sb):
+        return 0.95
+    return sim
+
+
+# -- identities -----------------------------------------------------------------------------
+
+Date = tuple[int, int | None, int | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Everything about an identity the scorer needs, computed once."""
+
+    forms: tuple[NameForm, ...]
+    dates: tuple[Date, ...]
+    raw_dates: tuple[str, ...]
+    nationalities: frozenset[str]
+    sex: str | None
+    documents: frozenset[str]
+    documents_ocr: frozenset[str]
+
+
+def prepare(identity: Identity) -> Prepared:
+    """Read an identity's names and attributes into comparable form."""
+    docs = [fold_document(d.number) for d in identity.documents]
+    return Prepared(
+        forms=tuple(dict.fromkeys(name_form(n) for n in identity.names)),
+        dates=tuple(_date(d) for d in identity.birth_dates),
+        raw_dates=tuple(identity.birth_dates),
+        nationalities=frozenset(_alpha3(c) for c in identity.nationalities),
+        sex=identity.sex if identity.sex in {"M", "F"} else None,
+        documents=frozenset(d for d in docs if d),
+        documents_ocr=frozenset(ocr_document(d) for d in docs if len(d) >= 5),
+    )
+
+
+def _date(text: str) -> Date:
+    parts = [int(p) for p in text.split("-")]
+    return parts[0], parts[1] if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None
+
+
+_ICAO_CODES = {"D": "DEU", "GBD": "GBR", "GBN": "GBR", "GBO": "GBR", "GBP": "GBR", "GBS": "GBR"}
+
+
+@cache
+def _alpha3(code: str) -> str:
+    code = code.rstrip("<")
+    if code in _ICAO_CODES:
+        return _ICAO_CODES[code]
+    if len(code) == 2:
+        import pycountry
+
+        country = pycountry.countries.get(alpha_2=code)
+        return str(country.alpha_3) if country is not None else code
+    return code
+
+
+def _date_pair(a: Date, b: Date) -> tuple[float, str]:
+    (ya, ma, da), (yb, mb, db) = a, b
+    if ma is not None and mb is not None and da is not None and db is not None:
+        if (ya, ma, da) == (yb, mb, db):
+            return DOB_EXACT, "same date of birth"
+        if ya == yb and (ma, da) == (db, mb):
+            return DOB_SWAP, "date of birth with day and month swapped"
+        sa, sb = f"{ya:04d}{ma:02d}{da:02d}", f"{yb:04d}{mb:02d}{db:02d}"
+        if sum(x != y for x, y in zip(sa, sb, strict=True)) == 1:
+            return DOB_TYPO, "date of birth one digit apart"
+    if ya == yb:
+        if ma is not None and mb is not None:
+            if ma == mb:
+                return DOB_MONTH, "same year and month of birth"
+            if da is None or db is None or (ma, da) != (db, mb):
+                return DOB_NEAR, "same year, different month of birth"
+        return DOB_YEAR, "same year of birth"
+    if abs(ya - yb) == 1:
+        return DOB_NEAR, "year of birth one apart"
+    return DOB_DIFFERENT, "different date of birth"
+
+
+def _features(pq: Prepared, pl: Prepared, name: NameMatch | None) -> list[tuple[str, float, str]]:
+    out: list[tuple[str, float, str]] = []
+    if name is not None:
+        out.append(("name", name.value, ""))  # worded only for hits: see Scored.comparison
+        if name.rarity < -0.005:
+            words = ", ".join(p[1] for p in name.pairs[:4])
+            out.append(("name_rarity", name.rarity, f"common name ({words})"))
+    if pq.dates and pl.dates:
+        best = max((_date_pair(a, b) for a in pq.dates for b in pl.dates), key=lambda x: x[0])
+        out.append(("birth_date", best[0], best[1]))
+    if pq.nationalities and pl.nationalities:
+        shared = pq.nationalities & pl.nationalities
+        if shared:
+            out.append(("nationality", NATIONALITY_SAME, f"same nationality {min(shared)}"))
+        else:
+            out.append(("nationality", NATIONALITY_DIFFERENT, "different nationality"))
+    if pq.sex and pl.sex and pq.sex != pl.sex:
+        out.append(("sex", SEX_DIFFERENT, "different sex"))
+    shared_docs = pq.documents & pl.documents
+    if shared_docs:
+        number = min(shared_docs)
+        out.append(("document", DOCUMENT_SAME, f"same document number {number}"))
+    elif pq.documents_ocr & pl.documents_ocr:
+        out.append(("document", DOCUMENT_OCR, "document number equal up to OCR confusions"))
+    if out and out[-1][0] == "document" and max(map(len, pq.documents | pl.documents)) >= 6:
+        rest = sum(v for _, v, _ in out[:-1])
+        name_, value, detail = out[-1]
+        out[-1] = (name_, max(value, DOCUMENT_FLOOR - rest), detail)
+    return out
+
+
+def _name_detail(m: NameMatch) -> str:
+    q, listed = m.query, m.listed
+    words = " ".join(f"{a}={b}" if a != b else a for a, b, _ in m.pairs) or "no words in common"
+    read = []
+    for form in (q, listed):
+        if form.script not in {"Latin"}:
+            systems = ", ".join(dict.fromkeys(s for s in m.systems if s != "as written"))
+            read.append(f"{form.how} {form.source} read as {form.reading().upper()}"
+                        + (f" ({systems})" if systems else ""))
+    text = f"name {q.source!r} ~ {listed.source!r} similarity {m.similarity:.2f} [{words}]"
+    return text + ("; " + "; ".join(read) if read else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A comparison before it becomes a pydantic model (built only for hits)."""
+
+    score: float
+    features: tuple[tuple[str, float, str], ...]
+    name: NameMatch | None
+
+    def comparison(self, threshold: float) -> Comparison:
+        band = band_for(self.score, threshold)
+        worded = [
+            (n, v, _name_detail(self.name) if n == "name" and self.name is not None else d)
+            for n, v, d in self.features
+        ]
+        features = [Feature(name=n, value=round(v, 4), detail=d) for n, v, d in worded]
+        explanation = "; ".join(f"{d} ({v:+.2f})" for _, v, d in worded)
+        explanation += f" => {self.score:.2f} {band.value}"
+        return Comparison(
+            score=self.score,
+            band=band,
+            alert=band is not Band.NONE,
+            features=features,
+            explanation=explanation,
+            matched_name=self.name.listed.source if self.name else None,
+            query_name=self.name.query.source if self.name else None,
+        )
+
+
+def best_name(pq: Prepared, pl: Prepared) -> NameMatch | None:
+    """The best-matching pair of names of two identities."""
+    best: NameMatch | None = None
+    for fq in pq.forms:
+        for fl in pl.forms:
+            m = match_forms(fq, fl)
+            if best is None or m.value + m.rarity > best.value + best.rarity or (
+                m.value + m.rarity == best.value + best.rarity
+                and (m.query.source, m.listed.source) < (best.query.source, best.listed.source)
+            ):
+                best = m
     return best
+
+
+def score_prepared(pq: Prepared, pl: Prepared) -> Scored:
+    """Score two prepared identities."""
+    name = best_name(pq, pl)
+    features = _features(pq, pl, name)
+    total = sum(v for _, v, _ in features)
+    return Scored(round(min(1.0, max(0.0, total)), 4), tuple(features), name)
 
 
 def compare(query: Identity, listed: Identity, threshold: float = DEFAULT_THRESHOLD) -> Comparison:
     """Compare a traveller with a listed identity; symmetric in everything but wording."""
-    name_score, query_name, matched_name = _best_name(query, listed)
-    features = [Feature(name="name", value=name_score, detail=f"name similarity {name_score:.2f}")]
-    score = name_score
-    docs_q = {fold_document(d.number) for d in query.documents}
-    docs_l = {fold_document(d.number) for d in listed.documents}
-    if docs_q & docs_l:
-        features.append(Feature(name="document", value=0.3, detail="document number identical"))
-        score += 0.3
-    dobs_q, dobs_l = set(query.birth_dates), set(listed.birth_dates)
-    if dobs_q and dobs_l:
-        if dobs_q & dobs_l:
-            features.append(Feature(name="birth_date", value=0.1, detail="date of birth equal"))
-            score += 0.1
-        else:
-            features.append(Feature(name="birth_date", value=-0.15, detail="date of birth differs"))
-            score -= 0.15
-    score = min(1.0, max(0.0, score))
-    band = band_for(score, threshold)
-    explanation = "; ".join(f.detail for f in features)
-    return Comparison(
-        score=round(score, 4),
-        band=band,
-        alert=band is not Band.NONE,
-        features=features,
-        explanation=explanation,
-        matched_name=matched_name,
-        query_name=query_name,
-    )
+    return score_prepared(prepare(query), prepare(listed)).comparison(threshold)

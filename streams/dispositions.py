@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
-
-from kafka import TopicPartition
 
 from config import Settings
 from streams.events import Alert, Disposition, DispositionKind, document_key
-from streams.kafka import consumer, ensure_topics, producing
+from streams.kafka import ensure_topics, producing, read_to_end
 
 
 def disposition_for(
@@ -45,27 +42,11 @@ def record_disposition(
 
 
 def find_alert(settings: Settings, alert_id: str, timeout_s: float = 30.0) -> Alert | None:
-    """The alert with this id, read from the alerts topic (to its high-water marks)."""
-    c = consumer(settings, fetch_max_wait_ms=100)
-    try:
-        topic = settings.topic_alerts
-        tps = [TopicPartition(topic, p) for p in sorted(c.partitions_for_topic(topic) or ())]
-        c.assign(tps)
-        c.seek_to_beginning(*tps)
-        pending = set(tps)
-        deadline = time.monotonic() + timeout_s
-        needle = alert_id.encode()
-        while pending and time.monotonic() < deadline:
-            for records in c.poll(timeout_ms=200, max_records=5000).values():
-                for r in records:
-                    if r.value and needle in r.value:
-                        alert = Alert.model_validate_json(r.value)
-                        if alert.alert_id == alert_id:
-                            return alert
-            for tp in list(pending):
-                highwater = c.highwater(tp)
-                if highwater is not None and c.position(tp) >= highwater:
-                    pending.discard(tp)
-        return None
-    finally:
-        c.close()
+    """The alert with this id, read from the alerts topic."""
+    needle = alert_id.encode()
+    for record in read_to_end(settings, settings.topic_alerts, timeout_s):
+        if record.value and needle in record.value:
+            alert = Alert.model_validate_json(record.value)
+            if alert.alert_id == alert_id:
+                return alert
+    return None

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
-from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
@@ -156,6 +156,29 @@ def consumer_options(settings: Settings, **overrides: Any) -> dict[str, Any]:
 def consumer(settings: Settings, *topics: str, **overrides: Any) -> KafkaConsumer:
     """A kafka-python consumer."""
     return KafkaConsumer(*topics, **consumer_options(settings, **overrides))
+
+
+def read_to_end(settings: Settings, topic: str, timeout_s: float = 60.0) -> Iterator[Any]:
+    """Every record a topic holds now, from the beginning to the high-water marks seen in
+    fetch responses (not ListOffsets, which some Kafka-compatible brokers answer wrongly)."""
+    c = consumer(settings, fetch_max_wait_ms=100)
+    try:
+        tps = [TopicPartition(topic, p) for p in sorted(c.partitions_for_topic(topic) or ())]
+        c.assign(tps)
+        c.seek_to_beginning(*tps)
+        pending = set(tps)
+        deadline = time.monotonic() + timeout_s
+        while pending:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"could not read {topic} to its end within {timeout_s} s")
+            for records in c.poll(timeout_ms=200, max_records=5000).values():
+                yield from records
+            for tp in list(pending):
+                highwater = c.highwater(tp)
+                if highwater is not None and c.position(tp) >= highwater:
+                    pending.discard(tp)
+    finally:
+        c.close()
 
 
 def aiokafka_options(settings: Settings) -> dict[str, Any]:

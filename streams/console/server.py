@@ -40,6 +40,7 @@ OFFICER_DECISIONS = frozenset(
     {DispositionKind.CONFIRMED, DispositionKind.FALSE_POSITIVE, DispositionKind.ESCALATED}
 )
 RETRY_S = 2.0
+MAX_RETRY_S = 30.0
 KEEPALIVE_S = 15.0
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -67,6 +68,7 @@ class Console:
         """Read the alert and dispositions topics forever, starting over after a failure
         (an agency's topic appears with its first alert)."""
         topics = [self.topic, self.settings.topic_dispositions]
+        delay = RETRY_S
         while True:
             self.board.set_status("connecting", f"reading {self.topic}")
             follower = TopicFollower(
@@ -75,23 +77,27 @@ class Console:
             watch = asyncio.create_task(self._announce_ready(follower))
             try:
                 await self._wait_for(topics)
+                self.board.set_status("connecting", f"reading {self.topic}")
                 await follower.run()
-            except Exception as exc:  # the console must outlive a broker or a missing topic
-                log.warning("console cannot read %s (%s); retrying", topics, exc)
-                self.board.set_status("waiting", f"waiting for {self.topic}: {exc}")
-                await asyncio.sleep(RETRY_S)
+            except Exception as exc:  # the console must outlive the broker going away
+                log.warning("console cannot read %s (%r); retrying in %.0f s", topics, exc, delay)
+                self.board.set_status("offline", f"cannot read {self.topic}: {exc!r}")
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, MAX_RETRY_S)
             finally:
+                if watch.done() and not watch.cancelled():
+                    delay = RETRY_S  # it had caught up: start over quickly next time
                 watch.cancel()
 
     async def _wait_for(self, topics: list[str]) -> None:
         """Until the topics exist: each check asks the broker afresh (a consumer's own
         metadata would not see a topic created after it started)."""
         consumer = AIOKafkaConsumer(**aiokafka_options(self.settings), group_id=None)
-        await consumer.start()
         try:
+            await consumer.start()
             while missing := [t for t in topics if t not in await consumer.topics()]:
                 self.board.set_status("waiting", f"no alert yet: waiting for {', '.join(missing)}")
-                await asyncio.sleep(RETRY_S / 2)
+                await asyncio.sleep(1.0)
         finally:
             await consumer.stop()
 
@@ -119,7 +125,11 @@ class Console:
         async with self._producer_lock:
             if self._producer is None:
                 producer = AIOKafkaProducer(**aiokafka_options(self.settings), acks="all")
-                await producer.start()
+                try:
+                    await producer.start()
+                except Exception:
+                    await producer.stop()
+                    raise
                 self._producer = producer
             producer = self._producer
         try:
@@ -255,7 +265,8 @@ async def _decide(request: web.Request) -> web.Response:
     alert = console.board.alerts.get(alert_id)
     if alert is None:
         if console.board.status["state"] != "live":
-            return _error(503, "the console is still reading its topic; try again shortly")
+            detail = console.board.status["detail"]
+            return _error(503, f"the console has not read its topic yet ({detail}); try again")
         return _error(
             404,
             f"alert {alert_id} is not on {console.topic}: "

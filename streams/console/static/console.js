@@ -141,6 +141,9 @@ function renderStatus(status) {
   const label = { live: "Live", connecting: "Catching up", waiting: "Waiting", offline: "Offline" };
   document.getElementById("status-text").textContent = label[status.state] || status.state;
   box.title = status.detail || "";
+  const detail = document.getElementById("status-detail");
+  detail.textContent = status.detail || "";
+  detail.hidden = status.state === "live" || !status.detail;
 }
 
 // ---- the alert list ----------------------------------------------------------------------
@@ -297,20 +300,19 @@ function trailSection(view) {
 function mapSection(view) {
   const map = state.config.map;
   const placed = view.places.filter((p) => p.place.x !== null && p.place.on_map);
-  // Zoom to the trail, at least 14 degrees across, within the map.
+  // Zoom to the trail (at least 14 degrees across, room for the labels), within the map.
   let box = { x: 0, y: 0, w: map.width, h: map.height };
   if (placed.length) {
-    const xs = placed.map((p) => p.place.x);
-    const ys = placed.map((p) => p.place.y);
-    const size = Math.max(140, Math.max(...xs) - Math.min(...xs) + 80,
-      Math.max(...ys) - Math.min(...ys) + 80);
-    const cx = (Math.max(...xs) + Math.min(...xs)) / 2;
-    const cy = (Math.max(...ys) + Math.min(...ys)) / 2;
+    const left = Math.min(...placed.map((p) => p.place.x)) - 40;
+    const right = Math.max(...placed.map((p) => p.place.x)) + 90;
+    const top = Math.min(...placed.map((p) => p.place.y)) - 40;
+    const bottom = Math.max(...placed.map((p) => p.place.y)) + 40;
+    const size = Math.max(140, right - left, bottom - top);
     const w = Math.min(size, map.width);
     const h = Math.min(size, map.height);
     box = {
-      x: Math.min(Math.max(cx - w / 2, 0), map.width - w),
-      y: Math.min(Math.max(cy - h / 2, 0), map.height - h),
+      x: Math.min(Math.max((left + right) / 2 - w / 2, 0), map.width - w),
+      y: Math.min(Math.max((top + bottom) / 2 - h / 2, 0), map.height - h),
       w, h,
     };
   }
@@ -319,6 +321,7 @@ function mapSection(view) {
     class: "map-svg", viewBox: `${box.x} ${box.y} ${box.w} ${box.h}`,
     role: "img", "aria-label": "Map of the crossings of this listed person",
   });
+  root.style.aspectRatio = `${box.w} / ${box.h}`;
   root.appendChild(svg("rect", { class: "sea", x: 0, y: 0, width: map.width, height: map.height }));
   for (const d of map.graticule) root.appendChild(svg("path", { class: "graticule", d, "stroke-width": 0.6 * k }));
   for (const d of map.land) root.appendChild(svg("path", { class: "land", d, "stroke-width": 0.8 * k }));
@@ -338,6 +341,8 @@ function mapSection(view) {
       "stroke-width": 2 * k,
     }));
   }
+  const labelled = new Set();
+  const boxes = []; // label boxes drawn so far, to keep labels from overlapping
   placed.forEach((p) => {
     const n = view.places.indexOf(p) + 1;
     const g = svg("g", { class: `stop-marker band-${p.band}${p.current ? " current" : ""}` },
@@ -346,7 +351,16 @@ function mapSection(view) {
     if (p.current) g.appendChild(svg("circle", { class: "halo", cx: p.place.x, cy: p.place.y, r: 11 * k }));
     g.appendChild(svg("circle", { cx: p.place.x, cy: p.place.y, r: (p.current ? 7 : 5.5) * k, "stroke-width": 1.5 * k }));
     g.appendChild(svg("text", { class: "stop-label", x: p.place.x, y: p.place.y + 3 * k, "font-size": 7.5 * k, text: n }));
-    g.appendChild(svg("text", { class: "place-label", x: p.place.x + 10 * k, y: p.place.y - 7 * k, "font-size": 8.5 * k, text: p.checkpoint.code }));
+    if (!labelled.has(p.checkpoint.code)) {
+      labelled.add(p.checkpoint.code);
+      const w = p.checkpoint.code.length * 5.6 * k;
+      const h = 9 * k;
+      const x = p.place.x + 9 * k;
+      let y = p.place.y - 6 * k;
+      while (boxes.some((b) => x < b.x + b.w && b.x < x + w && y - h < b.y && b.y - h < y)) y += h;
+      boxes.push({ x, y, w });
+      g.appendChild(svg("text", { class: "place-label", x, y, "font-size": 8.5 * k, text: p.checkpoint.code }));
+    }
     root.appendChild(g);
   });
   const missing = view.places.filter((p) => !p.place.on_map);

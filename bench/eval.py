@@ -1,0 +1,321 @@
+"""Accuracy of the matcher on labelled pairs built from real lists, beside two baselines.
+
+    python -m bench.eval [--split report|tune|all] [--limit N] [--no-logicv2]
+
+Datasets (see bench/eval_data.py for the parsing and the entity split):
+- un, ofac: an alias (or the native-script name) against the primary name of the same
+  entry is a match; the name of another listed person sharing a word is a hard non-match.
+  `*-variant` keeps the aliases a plain fuzzy comparison rates at least 50 against the primary
+  (spelling variants); `*-all` adds the aliases that are different names altogether
+  (nicknames, kunyas), which no name comparison can find.
+- korean: Latin spelling vs Hangul of 1,900 real people (report half); non-match: another
+  person with the same Hangul surname.
+- semi-synthetic VN/TH/KH/CN/TW/JP: native-script names assembled from the popular-names
+  tables against their romanization (VN: ASCII, upper-case, MRZ, middle name dropped).
+- travellers: names drawn from the popular-names tables screened against the whole UN+OFAC
+  list: every alert is a false alert (reported per 10,000 crossings).
+
+Systems: borderwatch `compare`; rapidfuzz token_sort_ratio on anyascii-folded names
+(threshold picked on the tune split); nomenklatura LogicV2 (optional, threshold 0.7).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from anyascii import anyascii
+from rapidfuzz import fuzz
+
+from bench import eval_data as ed
+from matchers import Identity, Matcher, compare
+from matchers.transliterate import script_of
+
+VN_GIVEN = ["Văn Hùng", "Thị Lan", "Văn Dũng", "Thị Hương", "Minh Tuấn", "Văn Hải", "Thị Ngọc Ánh",
+            "Quang Minh", "Thanh Tâm", "Đức Anh", "Văn Đức", "Thị Thu Trang", "Hoàng Long",
+            "Văn Nam", "Thị Hồng", "Ngọc Lan", "Văn Phúc", "Thị Mai", "Xuân Trường", "Văn Quý"]
+
+
+@dataclass(frozen=True)
+class Pair:
+    dataset: str
+    script: str
+    query: str
+    listed: str
+    match: bool
+    dob_q: tuple[str, ...] = ()
+    dob_l: tuple[str, ...] = ()
+
+
+def _split_ok(key: str, split: str) -> bool:
+    return split == "all" or (ed.is_tune(key) == (split == "tune"))
+
+
+def _list_pairs(people: list[ed.Person], name: str, split: str, rng: random.Random) -> list[Pair]:
+    people = [p for p in people if _split_ok(f"{p.source}:{p.key}", split)]
+    out: list[Pair] = []
+    by_word: dict[str, list[ed.Person]] = defaultdict(list)
+    for p in people:
+        for w in set(ed.words(p.primary)):
+            if len(w) >= 3 and w not in {"bin", "ibn", "abu", "abd", "the", "van", "der"}:
+                by_word[w].append(p)
+    for p in people:
+        for alias, quality in p.aliases:
+            if quality == "Low" or not alias.strip():
+                continue
+            variant = fuzz.token_sort_ratio(_plain(alias), _plain(p.primary)) >= 50
+            script = script_of(alias)
+            kind = "variant" if variant or script != "Latin" else "other-name"
+            out.append(Pair(f"{name}-{kind}", script, alias, p.primary, True))
+        for native in p.native:
+            out.append(Pair(f"{name}-variant", script_of(native), native, p.primary, True))
+        others = sorted({o.key: o for w in set(ed.words(p.primary)) for o in by_word[w]
+                         if o.key != p.key}.values(), key=lambda o: o.key)
+        for o in rng.sample(others, min(4, len(others))):
+            query = rng.choice([p.primary] + [a for a, q in p.aliases if q != "Low"])
+            out.append(Pair(f"{name}-variant", script_of(query), query, o.primary, False))
+            out.append(Pair(f"{name}-other-name", script_of(query), query, o.primary, False))
+    return out
+
+
+def _plain(name: str) -> str:
+    return " ".join(ed.words(name))
+
+
+def korean_pairs(split: str, rng: random.Random) -> list[Pair]:
+    rows = [r for r in ed.read_korean() if _split_ok(f"ko:{r[0]}", split)]
+    by_surname: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for r in rows:
+        by_surname[r[0][:1]].append(r)
+    out = []
+    for hangul, latin in rows:
+        out.append(Pair("korean", "Hangul", latin, hangul, True))
+        others = [o for o in by_surname[hangul[:1]] if o[0] != hangul]
+        for o in rng.sample(others, min(2, len(others))):
+            out.append(Pair("korean", "Hangul", latin, o[0], False))
+    return out
+
+
+def synthetic_pairs(split: str, rng: random.Random) -> list[Pair]:
+    surnames = ed.read_surname_table()
+    forenames = ed.read_forename_table()
+    out: list[Pair] = []
+    native_sur: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    native_fore: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in surnames:
+        if row["Localized Name"] and row["Romanized Name"] and "/" not in row["Romanized Name"]:
+            native_sur[row["Country"]].append((row["Localized Name"], row["Romanized Name"]))
+    for row in forenames:
+        if row["Localized Name"] and row["Romanized Name"] and \
+                row["Localized Name"] != row["Romanized Name"]:
+            native_fore[row["Country"]].append((row["Localized Name"], row["Romanized Name"]))
+    for country in ["TH", "KH", "CN", "TW", "JP", "LA"]:
+        surs = native_sur[country] or native_fore[country]
+        fores = native_fore[country] or native_sur[country]
+        if not surs or not fores:
+            continue
+        for n in range(200):
+            (sn, sr), (fn, fr) = rng.choice(surs), rng.choice(fores)
+            if not _split_ok(f"syn:{country}:{n}", split):
+                continue
+            sep = "" if country in {"CN", "TW", "JP"} else " "
+            native = f"{sn}{sep}{fn}" if country != "TH" else f"{fn} {sn}"
+            latin = f"{sr} {fr}" if country != "TH" else f"{fr} {sr}"
+            out.append(Pair(f"synthetic-{country}", script_of(native), latin, native, True))
+            (fn2, fr2) = rng.choice(fores)
+            if fr2.lower() != fr.lower():
+                other = f"{sn}{sep}{fn2}" if country != "TH" else f"{fn2} {sn}"
+                out.append(Pair(f"synthetic-{country}", script_of(native), latin, other, False))
+    for n in range(400):
+        if not _split_ok(f"syn:VN:{n}", split):
+            continue
+        family = rng.choice(native_sur["VN"])[1].split("/")[0]
+        given = rng.choice(VN_GIVEN)
+        listed = f"{family} {given}"
+        plain = anyascii(listed).upper()
+        words = plain.split()
+        forms = [plain, f"{words[0]}<<{'<'.join(words[1:])}", " ".join(words[:1] + words[2:]),
+                 " ".join(words[1:] + words[:1])]
+        out.append(Pair("synthetic-VN", "Latin", rng.choice(forms), listed, True))
+        other = rng.choice([g for g in VN_GIVEN if g != given])
+        if anyascii(other).split()[-1] != anyascii(given).split()[-1]:
+            out.append(Pair("synthetic-VN", "Latin", plain, f"{family} {other}", False))
+    return out
+
+
+# -- systems --------------------------------------------------------------------------------
+
+def _ours(threshold: float) -> Callable[[Pair], bool]:
+    def decide(p: Pair) -> bool:
+        return compare(Identity(names=[p.query]), Identity(names=[p.listed]), threshold).alert
+    return decide
+
+
+def _baseline(threshold: float) -> Callable[[Pair], bool]:
+    def decide(p: Pair) -> bool:
+        return fuzz.token_sort_ratio(_plain(p.query), _plain(p.listed)) >= threshold
+    return decide
+
+
+def _logicv2() -> Callable[[Pair], bool] | None:
+    try:
+        from followthemoney import model
+        from nomenklatura.matching import LogicV2
+    except ImportError:
+        return None
+    config = LogicV2.default_config()
+
+    def entity(eid: str, name: str) -> object:
+        e = model.make_entity("Person")
+        e.id = eid
+        e.add("name", name)
+        return e
+
+    counter = iter(range(1 << 62))
+
+    def decide(p: Pair) -> bool:
+        n = next(counter)  # fresh ids: LogicV2 caches per entity id
+        result = LogicV2.compare(entity(f"q{n}", p.query), entity(f"l{n}", p.listed), config)
+        return float(result.score) >= 0.7
+
+    return decide
+
+
+def _counts(pairs: Sequence[Pair], decide: Callable[[Pair], bool]) -> dict[str, list[int]]:
+    """dataset -> [tp, fn, fp, tn], plus per script rows."""
+    out: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for p in pairs:
+        got = decide(p)
+        cell = (0 if got else 1) if p.match else (2 if got else 3)
+        out[p.dataset][cell] += 1
+        if p.script != "Latin":
+            out[f"{p.dataset}/{p.script}"][cell] += 1
+    return out
+
+
+def _metrics(c: list[int]) -> tuple[float, float, float]:
+    tp, fn, fp, _ = c
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _best_baseline_threshold(pairs: Sequence[Pair]) -> float:
+    scores = [(fuzz.token_sort_ratio(_plain(p.query), _plain(p.listed)), p.match) for p in pairs]
+    best, best_f1 = 85.0, -1.0
+    for t in range(60, 100, 2):
+        c = [0, 0, 0, 0]
+        for s, m in scores:
+            c[(0 if s >= t else 1) if m else (2 if s >= t else 3)] += 1
+        f1 = _metrics(c)[2]
+        if f1 > best_f1:
+            best, best_f1 = float(t), f1
+    return best
+
+
+def travellers(n: int, rng: random.Random) -> list[Identity]:
+    """Non-listed travellers: real popular forenames and surnames of one country, a DOB."""
+    surnames, forenames = ed.read_surname_table(), ed.read_forename_table()
+    sur: dict[str, list[str]] = defaultdict(list)
+    fore: dict[str, list[str]] = defaultdict(list)
+    for row in surnames:
+        if row["Romanized Name"]:
+            sur[row["Country"]].append(row["Romanized Name"].split("/")[0])
+    for row in forenames:
+        if row["Romanized Name"]:
+            fore[row["Country"]].append(row["Romanized Name"])
+    countries = sorted(set(sur) & set(fore))
+    out = []
+    for _ in range(n):
+        c = rng.choice(countries)
+        name = f"{rng.choice(fore[c])} {rng.choice(sur[c])}"
+        dob = f"{rng.randint(1940, 2005)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        out.append(Identity(names=[name], birth_dates=[dob]))
+    return out
+
+
+def watchlist(people: list[ed.Person]) -> list[object]:
+    from types import SimpleNamespace
+
+    entries: list[object] = []
+    for p in people:
+        names = list(dict.fromkeys([p.primary] + [a for a, q in p.aliases if q != "Low"]
+                                   + p.native))[:32]
+        names = [n[:200] for n in names if any(ch.isalpha() for ch in n)
+                 and not any(unicodedata.category(ch) == "Cc" for ch in n)]
+        dates = [d for d in p.birth_dates if len(d) in (4, 7, 10)][:16]
+        try:
+            identity = Identity(names=names, birth_dates=dates)
+        except ValueError:
+            identity = Identity(names=names)
+        entries.append(SimpleNamespace(entry_id=f"{p.source}:{p.key}", identity=identity))
+    return entries
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench.eval", description=__doc__.split("\n")[0])
+    parser.add_argument("--split", choices=["report", "tune", "all"], default="report")
+    parser.add_argument("--limit", type=int, default=0, help="pairs per dataset (0 = all)")
+    parser.add_argument("--travellers", type=int, default=10_000)
+    parser.add_argument("--no-logicv2", action="store_true")
+    args = parser.parse_args(argv)
+    rng = random.Random(20261122)
+    un, ofac = ed.read_un(), ed.read_ofac()
+    pairs = (_list_pairs(un, "un", args.split, rng) + _list_pairs(ofac, "ofac", args.split, rng)
+             + korean_pairs(args.split, rng) + synthetic_pairs(args.split, rng))
+    if args.limit:
+        by: dict[str, list[Pair]] = defaultdict(list)
+        for p in pairs:
+            by[p.dataset].append(p)
+        pairs = [p for ps in by.values() for p in ps[: args.limit]]
+    tune_pairs = _list_pairs(un, "un", "tune", random.Random(1)) + korean_pairs(
+        "tune", random.Random(1))
+    base_t = _best_baseline_threshold([p for p in tune_pairs if "other-name" not in p.dataset])
+    systems: dict[str, Callable[[Pair], bool]] = {
+        "borderwatch": _ours(0.70), f"rapidfuzz>={base_t:.0f}": _baseline(base_t)}
+    logic = None if args.no_logicv2 else _logicv2()
+    if logic is not None:
+        systems["LogicV2>=0.7"] = logic
+    elif not args.no_logicv2:
+        print("nomenklatura not installed: LogicV2 column skipped", file=sys.stderr)
+    results: dict[str, dict[str, list[int]]] = {}
+    timings = {}
+    for name, decide in systems.items():
+        t0 = time.perf_counter()
+        results[name] = _counts(pairs, decide)
+        timings[name] = time.perf_counter() - t0
+    print(f"split={args.split} pairs={len(pairs)}")
+    print("| dataset | pos | neg | " + " | ".join(f"{s} P / R / F1" for s in systems) + " |")
+    print("|---|---:|---:|" + "---|" * len(systems))
+    first = results["borderwatch"]
+    for ds in sorted(first):
+        c = first[ds]
+        cells = []
+        for s in systems:
+            p_, r_, f_ = _metrics(results[s][ds])
+            cells.append(f"{p_:.3f} / {r_:.3f} / {f_:.3f}")
+        print(f"| {ds} | {c[0] + c[1]} | {c[2] + c[3]} | " + " | ".join(cells) + " |")
+    print("pair time: " + ", ".join(f"{s} {t / max(1, len(pairs)) * 1e6:.0f} us"
+                                    for s, t in timings.items()))
+    if args.travellers:
+        listed = [p for p in un + ofac]
+        matcher = Matcher(watchlist(listed))  # type: ignore[arg-type]
+        crowd = travellers(args.travellers, rng)
+        alerts = [(t.names[0], h) for t in crowd for h in matcher.match(t)]
+        rate = len({a[0] for a in alerts}) / len(crowd) * 10_000
+        print(f"travellers: {len(crowd)} screened against {len(matcher)} listed people, "
+              f"{len(alerts)} alerts, {rate:.1f} alerted travellers per 10,000 crossings")
+        for name, hit in alerts[:10]:
+            print(f"  {name!r} -> {hit.matched_name!r} {hit.score:.2f} {hit.band.value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

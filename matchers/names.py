@@ -1,0 +1,267 @@
+"""A written name turned into the comparable form the scorer and the index work on.
+
+A `NameForm` is a tuple of `Token`s; a token holds every Latin spelling its word is written
+with (one for most Latin words, several for a Hangul syllable or a Han character), a weight
+that says how much matching it proves (rare words weigh more), and whether it is the family
+name. Built once per distinct name and cached: names repeat across entries and crossings.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from matchers import tables
+from matchers.normalize import clean, icao_words, latin_words, parse_mrz, sound_key
+from matchers.transliterate import Reading, read, script_of
+
+MAX_TOKENS = 12
+PARTICLE_WEIGHT = 0.1
+# Words that join names rather than name anyone: Arabic, Malay, Dutch/German, Romance, and
+# the Vietnamese middle names that mark sex (Văn, Thị) and are often dropped.
+PARTICLES = frozenset(
+    [
+        "al",
+        "el",
+        "ul",
+        "ad",
+        "ar",
+        "as",
+        "at",
+        "az",
+        "an",
+        "ash",
+        "bin",
+        "ben",
+        "bint",
+        "binti",
+        "bte",
+        "ibn",
+        "ibni",
+        "ould",
+        "ag",
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "da",
+        "di",
+        "do",
+        "dos",
+        "das",
+        "du",
+        "del",
+        "della",
+        "la",
+        "le",
+        "y",
+        "e",
+        "ter",
+        "ten",
+        "thi",
+    ]
+)
+# Titles and ranks lists put before names; they name no one.
+HONORIFICS = frozenset(
+    [
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mme",
+        "prof",
+        "professor",
+        "colonel",
+        "col",
+        "general",
+        "gen",
+        "lt",
+        "captain",
+        "capt",
+        "major",
+        "maj",
+        "sgt",
+        "sheikh",
+        "shaykh",
+        "sheik",
+        "haji",
+        "hajji",
+        "alhaji",
+        "mullah",
+        "mulla",
+        "maulana",
+        "mawlawi",
+        "maulvi",
+        "qari",
+        "commander",
+        "cmdr",
+        "brigadier",
+        "admiral",
+        "sir",
+        "lord",
+    ]
+)
+_VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of a name: its spellings (best first), their systems, and its weight."""
+
+    spellings: tuple[str, ...]
+    systems: tuple[str, ...]
+    weight: float
+    family: bool
+    particle: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A token, or two adjacent tokens written as one word (Min Jun = Minjun)."""
+
+    mask: int
+    spellings: tuple[str, ...]
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """A name ready to compare: tokens, their units, and how it was read."""
+
+    source: str
+    script: str
+    how: str
+    tokens: tuple[Token, ...]
+    units: tuple[Unit, ...]
+    total_weight: float
+    truncated: bool
+    order_key: tuple[str, ...]
+
+    def reading(self) -> str:
+        """The Latin words the name was read as (first spelling of each token)."""
+        return " ".join(t.spellings[0] for t in self.tokens)
+
+
+def word_weight(spellings: tuple[str, ...]) -> float:
+    """How much a word proves: -log10 of its commonest spelling's share, scaled to 0.1..1."""
+    freq = tables.name_frequencies()
+    share = max((freq.get(s, 0.0) for s in spellings[:2]), default=0.0)
+    weight = 1.0 if share <= 0 else min(1.0, max(0.1, -math.log10(share) / 4))
+    length = len(spellings[0])
+    if length == 1:
+        return 0.3
+    if length == 2:
+        return min(weight, 0.5)
+    return weight
+
+
+def _token(reading: Reading) -> Token:
+    particle = reading.spellings[0] in PARTICLES
+    weight = PARTICLE_WEIGHT if particle else word_weight(reading.spellings)
+    if reading.family and not particle:
+        weight = min(1.25, weight * 1.25)
+    return Token(reading.spellings, reading.systems, weight, reading.family, particle)
+
+
+_ABD = frozenset(
+    ["abd", "abdu", "abdul", "abdel", "abdal", "abdoul", "abdol", "abdool", "abdur", "abdus"]
+)
+_ABD_JOINED = re.compile(r"^abd(?:ul|el|al|oul|ool|ol|ur|us|u|e|a)?([a-z]{4,})$")
+_ARTICLE = frozenset(["al", "el", "ul", "ar", "ur", "as", "us", "ad", "an", "ash", "at", "az"])
+
+
+def _arabic_compounds(words: list[str]) -> list[str]:
+    """Abd al-Rahman, Abdul Rahman, Abdulrahman, Abdurrahman: one shape, [abdul, rahman]."""
+    out: list[str] = []
+    skip = False
+    for n, w in enumerate(words):
+        if skip:
+            skip = False
+            continue
+        joined = _ABD_JOINED.match(w)
+        if w in _ABD:
+            out.append("abdul")
+            skip = n + 1 < len(words) - 0 and words[n + 1] in _ARTICLE
+        elif joined and not joined.group(1).startswith(("lah", "llah", "ulla", "alla", "ella")):
+            out += ["abdul", re.sub(r"^(.)\1", r"\1", joined.group(1))]
+        else:
+            out.append(w)
+    return out
+
+
+def _latin_readings(text: str, family_first: bool) -> list[Reading]:
+    plain, icao = latin_words(text), icao_words(text)
+    if len(icao) != len(plain):
+        icao = plain
+    if any(w.startswith("abd") for w in plain):
+        plain = icao = _arabic_compounds(plain)
+    out = []
+    for n, (p, i) in enumerate(zip(plain, icao, strict=True)):
+        pairs = [(p, "as written")] + ([(i, "ICAO 9303")] if i != p else [])
+        out.append(
+            Reading(tuple(s for s, _ in pairs), tuple(h for _, h in pairs), family_first and n == 0)
+        )
+    return out
+
+
+@lru_cache(maxsize=131_072)
+def name_form(name: str) -> NameForm:
+    """The comparable form of one written name (cached: names repeat)."""
+    text = clean(name)
+    truncated = False
+    mrz = parse_mrz(text.upper()) if "<" in text else None
+    if mrz is not None:
+        family, given, truncated = mrz
+        readings = [Reading((w,), ("MRZ",), True) for w in family]
+        readings += [Reading((w,), ("MRZ",), False) for w in given]
+        script, how = "MRZ", "machine-readable zone (surname<<given names)"
+    else:
+        text = text.replace("<", " ")
+        script = script_of(text)
+        if script == "Latin":
+            if "," in text:  # "FAMILY, Given" as lists write it
+                family_part, _, given_part = text.partition(",")
+                readings = [
+                    Reading(r.spellings, r.systems, True)
+                    for r in _latin_readings(family_part, False)
+                ]
+                readings += _latin_readings(given_part, False)
+            else:
+                readings = _latin_readings(text, bool(_VIETNAMESE.search(text)))
+            how = "Latin"
+        else:
+            readings = read(text, script)
+            how = script
+    kept = [r for r in readings if r.spellings[0] not in HONORIFICS]
+    readings = (kept or readings)[:MAX_TOKENS] or [Reading(("x",), ("unknown",), False)]
+    tokens = tuple(_token(r) for r in readings)
+    units = [Unit(1 << n, t.spellings, t.weight) for n, t in enumerate(tokens)]
+    for n in range(len(tokens) - 1):
+        a, b = tokens[n], tokens[n + 1]
+        joined = tuple(dict.fromkeys(x + y for x in a.spellings[:3] for y in b.spellings[:3]))
+        units.append(Unit((1 << n) | (1 << (n + 1)), joined, a.weight + b.weight))
+    return NameForm(
+        source=name,
+        script=script,
+        how=how,
+        tokens=tokens,
+        units=tuple(units),
+        total_weight=sum(t.weight for t in tokens),
+        truncated=truncated,
+        order_key=tuple(t.spellings[0] for t in tokens),
+    )
+
+
+def index_keys(form: NameForm) -> set[str]:
+    """Sound keys of every spelling of every unit of a name (what the index files it under)."""
+    keys = set()
+    for unit in form.units:
+        for spelling in unit.spellings:
+            key = sound_key(spelling)
+            if len(key) >= 2:
+                keys.add(key)
+    return keys

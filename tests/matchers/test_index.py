@@ -1,0 +1,80 @@
+"""The Matcher: the public API, and retrieval that loses nothing exhaustive scoring finds."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from matchers import Hit, Identity, Matcher, compare
+from matchers.score import DEFAULT_THRESHOLD
+
+
+@dataclass(frozen=True)
+class Entry:
+    entry_id: str
+    identity: Identity
+
+
+WORDS = ["Ali", "Hassan", "Mohammed", "Ayman", "Zawahiri", "Kim", "Jong", "Un", "Park", "Lee",
+         "Nguyen", "Van", "An", "Anh", "Tran", "Thi", "Lan", "Ivan", "Petrov", "Saddam",
+         "Hussein", "Tikriti", "Abdul", "Rahman", "Khalid", "Omar", "Yusuf", "Musa", "Ahmed"]
+
+
+def _entries(n: int, seed: int = 3) -> list[Entry]:
+    rng = random.Random(seed)
+    return [Entry(f"e{i}", Identity(names=[" ".join(rng.sample(WORDS, rng.randint(2, 3)))]))
+            for i in range(n)]
+
+
+def test_public_api() -> None:
+    m = Matcher([Entry("a", Identity(names=["박의춘"]))])
+    assert len(m) == 1 and "a" in m and "b" not in m
+    hits = m.match(Identity(names=["PAK UI CHUN"]))
+    assert [h.entry_id for h in hits] == ["a"] and isinstance(hits[0], Hit)
+    m.upsert(Entry("a", Identity(names=["Kim Jong-un"])))
+    assert len(m) == 1 and m.match(Identity(names=["PAK UI CHUN"])) == []
+    assert m.get("a") is not None and m.get("zz") is None
+    assert m.remove("a") and not m.remove("a") and len(m) == 0
+    assert m.match(Identity(names=["Kim Jong-un"])) == []
+
+
+def test_hits_equal_compare_and_are_sorted() -> None:
+    entries = _entries(200)
+    m = Matcher(entries)
+    query = Identity(names=["Mohamed Hasan Ali"])
+    hits = m.match(query)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    for h in hits:
+        listed = next(e.identity for e in entries if e.entry_id == h.entry_id)
+        assert h.score == compare(query, listed).score and h.alert
+
+
+def test_index_loses_nothing_exhaustive_scoring_finds() -> None:
+    entries = _entries(400)
+    m = Matcher(entries)
+    rng = random.Random(9)
+    for _ in range(60):
+        base = rng.choice(entries).identity.names[0].split()
+        rng.shuffle(base)
+        query = Identity(names=[" ".join(base).upper().replace("A", "E", 1)])
+        exhaustive = {e.entry_id for e in entries
+                      if compare(query, e.identity).score >= DEFAULT_THRESHOLD}
+        assert exhaustive <= {h.entry_id for h in m.match(query)}
+
+
+def test_document_retrieval_without_name_match() -> None:
+    listed = Identity.model_validate({"names": ["Eric Badege"],
+                                      "documents": [{"number": "OB0243318"}]})
+    m = Matcher([Entry("x", listed), *_entries(50)])
+    q = Identity.model_validate({"names": ["Somebody Else"],
+                                 "documents": [{"number": "0B0243318"}]})
+    assert [h.entry_id for h in m.match(q)] == ["x"]
+
+
+def test_remove_unfiles_the_entry() -> None:
+    entries = _entries(30)
+    m = Matcher(entries)
+    for e in entries:
+        assert m.remove(e.entry_id)
+    assert len(m) == 0
+    assert not m._pairs and not m._words and not m._documents

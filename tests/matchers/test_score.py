@@ -1,0 +1,175 @@
+"""Scoring: the cases the issue names, the evidence rules, and properties that must hold."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matchers import Band, Identity, compare
+from matchers.score import DEFAULT_THRESHOLD
+
+
+def score(a: str, b: str, **kw: list[str]) -> float:
+    q = {k[2:]: v for k, v in kw.items() if k.startswith("q_")}
+    ls = {k[2:]: v for k, v in kw.items() if k.startswith("l_")}
+    return compare(Identity(names=[a], **q), Identity(names=[b], **ls)).score  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("NGUYEN VAN AN", "Nguyễn Văn Ân"),
+        ("PAK UI CHUN", "박의춘"),
+        ("PAK<<UI<CHUN", "박의춘"),
+        ("김정은", "Kim Jong-un"),
+        ("KIM JONGUN", "Kim Jong Un"),
+        ("J\u043ehn Sm\u0456th", "John Smith"),
+        ("Vladimir Putin", "Владимир Путин"),
+        ("Zhang Xueyou", "张学友"),
+        ("Abdulrahman Khalid Ahmed", "Abd al-Rahman Khalid Ahmed"),
+        ("MUELLER<<HANS<PETER", "Hans Peter Müller"),
+        ("Shin Youngok", "신영옥"),
+        ("Somchai Wongsawat", "สมชาย วงศ์สวัสดิ์"),
+        ("Ayman al-Zawahiri", "Ayman Zawahiri"),
+        ("HABASH GEORGE", "George Habbash"),
+    ],
+)
+def test_names_the_issue_requires_to_match(query: str, listed: str) -> None:
+    result = compare(Identity(names=[query]), Identity(names=[listed]))
+    assert result.alert, result.explanation
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Mohammed Ali", "Mohammed Hassan"),
+        ("Andres Perez", "Andrea Gomez"),
+        ("Kim Jong-un", "Kim Jong-il"),
+        ("Eric Badege", "Frank Kakolele Bwambale"),
+    ],
+)
+def test_different_people_do_not_alert(query: str, listed: str) -> None:
+    assert not compare(Identity(names=[query]), Identity(names=[listed])).alert
+
+
+def test_common_name_alone_is_at_most_a_weak_alert() -> None:
+    exact = compare(Identity(names=["NGUYEN VAN AN"]), Identity(names=["Nguyễn Văn Ân"]))
+    assert exact.band in {Band.POSSIBLE, Band.NONE}
+    near = compare(Identity(names=["NGUYEN VAN ANH"]), Identity(names=["NGUYEN VAN AN"]))
+    assert near.band is Band.NONE
+    assert compare(Identity(names=["김민준"]), Identity(names=["KIM MINJUN"])).band in {
+        Band.POSSIBLE, Band.NONE}
+
+
+def test_common_name_is_lifted_by_date_of_birth() -> None:
+    alone = score("NGUYEN VAN AN", "Nguyễn Văn Ân")
+    with_dob = score("NGUYEN VAN AN", "Nguyễn Văn Ân", q_birth_dates=["1970-03-02"],
+                     l_birth_dates=["1970-03-02"])
+    assert with_dob > alone + 0.1
+    assert compare(Identity(names=["NGUYEN VAN AN"], birth_dates=["1970-03-02"]),
+                   Identity(names=["Nguyễn Văn Ân"], birth_dates=["1970-03-02"])).band in {
+        Band.PROBABLE, Band.CONFIRMED}
+
+
+def test_distinctive_name_outranks_common_name() -> None:
+    assert score("Ayman al-Zawahiri", "Ayman al-Zawahiri") > score("Nguyen Van An",
+                                                                   "Nguyen Van An")
+
+
+@pytest.mark.parametrize(
+    ("q", "ls", "direction"),
+    [
+        ("1970-03-02", "1970-03-02", 1),
+        ("1970-03-02", "1970-02-03", 1),  # day and month swapped
+        ("1970-03-02", "1970-03-05", 1),  # one digit
+        ("1970", "1970-03-02", 1),  # year only
+        ("1970-03-02", "1985-11-20", -1),
+    ],
+)
+def test_birth_date_rules(q: str, ls: str, direction: int) -> None:
+    base = score("Ayman al-Zawahiri", "Ayman al-Zawahiri")
+    with_dob = score("Ayman al-Zawahiri", "Ayman al-Zawahiri", q_birth_dates=[q],
+                     l_birth_dates=[ls])
+    assert (with_dob - base) * direction > 0
+
+
+def test_exact_date_beats_fuzzy_date() -> None:
+    args = ("Ayman al-Zawahiri", "Ayman al-Zawahiri")
+    exact = score(*args, q_birth_dates=["1951-06-19"], l_birth_dates=["1951-06-19"])
+    swapped = score(*args, q_birth_dates=["1951-06-19"], l_birth_dates=["1951-19-06"[:5]
+                                                                       + "06-19"])
+    year = score(*args, q_birth_dates=["1951"], l_birth_dates=["1951-06-19"])
+    assert exact >= swapped and exact > year
+
+
+def test_nationality_and_sex() -> None:
+    base = score("Ayman al-Zawahiri", "Ayman al-Zawahiri")
+    same = score("Ayman al-Zawahiri", "Ayman al-Zawahiri", q_nationalities=["EG"],
+                 l_nationalities=["EGY"])
+    other = score("Ayman al-Zawahiri", "Ayman al-Zawahiri", q_nationalities=["FRA"],
+                  l_nationalities=["EGY"])
+    assert other < base < same
+    a = Identity(names=["Ayman al-Zawahiri"], sex="M")
+    b = Identity(names=["Ayman al-Zawahiri"], sex="F")
+    assert compare(a, b).score < base
+
+
+def test_document_is_the_strongest_evidence() -> None:
+    q = Identity.model_validate({"names": ["Unrelated Person"],
+                                 "documents": [{"number": "OB0243318"}]})
+    listed = Identity.model_validate({"names": ["Eric Badege"],
+                                      "documents": [{"number": "OB 0243318"}]})
+    assert compare(q, listed).alert
+    ocr = Identity.model_validate({"names": ["Eric Badege"],
+                                   "documents": [{"number": "0B0243318"}]})
+    result = compare(ocr, listed)
+    assert result.alert and any(f.name == "document" for f in result.features)
+
+
+def test_explanation_names_the_reading_and_features() -> None:
+    result = compare(Identity(names=["PAK UI CHUN"], birth_dates=["1944-10-10"]),
+                     Identity(names=["박의춘"], birth_dates=["1944-10-10"]))
+    assert "박의춘" in result.explanation and "PAK UI CHUN" in result.explanation
+    assert "McCune-Reischauer" in result.explanation
+    assert {f.name for f in result.features} >= {"name", "birth_date"}
+    assert result.matched_name == "박의춘" and result.query_name == "PAK UI CHUN"
+    assert abs(sum(f.value for f in result.features) - result.score) < 0.01
+
+
+def test_threshold_and_bands() -> None:
+    r = compare(Identity(names=["Ayman al-Zawahiri"]), Identity(names=["Ayman al-Zawahiri"]),
+                threshold=0.99)
+    assert not r.alert and r.band is Band.NONE
+    assert DEFAULT_THRESHOLD == 0.70
+
+
+_NAME = st.lists(
+    st.sampled_from(["Ali", "Kim", "Nguyễn", "Mohammed", "Park", "Jong", "Un", "Van", "Hassan",
+                     "Zawahiri", "Ayman", "박", "의춘", "Иван", "Müller", "al", "Abd", "Lee"]),
+    min_size=1, max_size=4,
+).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_NAME, _NAME)
+def test_compare_is_symmetric_in_score(a: str, b: str) -> None:
+    x, y = Identity(names=[a]), Identity(names=[b])
+    assert compare(x, y).score == compare(y, x).score
+
+
+_SELF = st.sampled_from(
+    ["박의춘", "김정은", "张学友", "สมชาย วงศ์สวัสดิ์", "Владимир Путин", "صدام حسين التكريتي",
+     "Nguyễn Văn Ân", "Hans Peter Müller", "Ayman al-Zawahiri", "ສົມສັກ ພົມມະ"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(_SELF, st.integers(0, 3))
+def test_a_name_matches_itself_in_every_form_we_produce(name: str, which: int) -> None:
+    from matchers.names import name_form
+
+    form = name_form(name)
+    spellings = [t.spellings[min(which, len(t.spellings) - 1)] for t in form.tokens]
+    for text in (name, " ".join(spellings).upper(), " ".join(reversed(spellings)),
+                 spellings[0].upper() + "<<" + "<".join(spellings[1:]).upper()):
+        assert compare(Identity(names=[text]), Identity(names=[name])).alert, text
