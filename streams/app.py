@@ -39,6 +39,24 @@ DLQ_HEADER = "borderwatch-dlq"
 _TOO_LARGE = (MessageSizeTooLargeError, RecordTooLargeError)  # Faust raises them as causes
 
 
+class RateLimitedLog:
+    """One warning a second at most: a flood of bad input must not flood the log too."""
+
+    def __init__(self, logger: logging.Logger, template: str, per_seconds: float) -> None:
+        self.logger, self.template, self.per_seconds = logger, template, per_seconds
+        self._last = 0.0
+        self._skipped = 0
+
+    def warning(self, message: str) -> None:
+        now = time.monotonic()
+        if now - self._last < self.per_seconds:
+            self._skipped += 1
+            return
+        skipped, self._skipped, self._last = self._skipped, 0, now
+        suffix = f" (and {skipped} more since the last one)" if skipped else ""
+        self.logger.warning(self.template + "%s", message, suffix)
+
+
 def dead_letter_headers(letter: DeadLetter) -> list[tuple[str, bytes]]:
     """The reason rides in a header so the DLQ value stays the original bytes, verbatim."""
     return [(DLQ_HEADER, letter.model_dump_json().encode())]
@@ -75,6 +93,7 @@ class Worker:
             on_hunt=self.metrics.observe_hunt,
         )
         self._topics: dict[str, Any] = {}
+        self._dead_letter_log = RateLimitedLog(log, "dead letter: %s", per_seconds=1.0)
         self.app = self._build_app()
 
     def _build_app(self) -> faust.App:
@@ -162,11 +181,14 @@ class Worker:
         outcomes = self.pipeline.process(batch)
         self.metrics.batch_seconds.observe(time.perf_counter() - started)
         await self._deliver(outcomes)
-        self.metrics.observe(outcomes)
         for incoming in batch:
             if incoming.offset >= self._next_offset.get(incoming.partition, -1):
                 self._next_offset[incoming.partition] = incoming.offset + 1
-        self.report_lag()
+        try:  # bookkeeping must never fail a delivered batch
+            self.metrics.observe(outcomes)
+            self.report_lag()
+        except Exception:
+            log.exception("metrics not updated for a batch of %d crossings", len(batch))
 
     async def _deliver(self, outcomes: list[Outcome]) -> None:
         """Produce every outcome's messages and wait for all of them to be acknowledged.
@@ -203,7 +225,7 @@ class Worker:
         incoming = outcome.incoming
         futures: list[Awaitable[Any]] = []
         if outcome.dead_letter is not None:
-            log.warning("dead letter: %s", outcome.dead_letter.reason)
+            self._dead_letter_log.warning(outcome.dead_letter.reason)
             value = None if outcome.dead_letter_without_original else incoming.value
             # Kafka needs a key or a value: a keyless null gets its source as the key
             key = incoming.key if incoming.key or value is not None else incoming.where.encode()
