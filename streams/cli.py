@@ -49,6 +49,23 @@ def worker() -> None:
 
 
 @cli.command()
+@click.option(
+    "--agency",
+    default=None,
+    help="Show this agency's alerts (alerts.<AGENCY>); without it, the coordination centre's.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=int, default=None, help="Port [default: BORDERWATCH_CONSOLE_PORT].")
+def console(agency: str | None, host: str, port: int | None) -> None:
+    """The watch officer's live alert console, in a browser."""
+    from streams.console import run_console
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+    run_console(settings, agency, host=host, port=port)
+
+
+@cli.command()
 @click.option("--port", type=int, default=None, help="Port to listen on (default: setting).")
 def broker(port: int | None) -> None:
     """Run the embedded Kafka-compatible broker (memory storage) until interrupted."""
@@ -293,17 +310,43 @@ def schema(name: str | None) -> None:
 )
 @click.option("--seed", type=int, default=7, show_default=True)
 @click.option("--quiet", is_flag=True, help="Do not print each alert.")
-def demo(n_events: int, rate: float, seed: int, quiet: bool) -> None:
-    """Broker, worker, the UN list and a simulated day of ASEAN and Korean crossings."""
-    from streams.demo import run_demo
+@click.option(
+    "--keep-running/--no-keep-running",
+    default=None,
+    help="Keep broker, worker and console up after the summary [default: on a terminal].",
+)
+def demo(n_events: int, rate: float, seed: int, quiet: bool, keep_running: bool | None) -> None:
+    """Broker, worker, console, the UN list and a simulated day of ASEAN and Korean crossings."""
+    from streams.demo import DemoSummary, run_demo
 
     settings = Settings()
     configure_logging("WARNING")
     started = time.monotonic()
+    if keep_running is None:
+        keep_running = sys.stdin.isatty() and sys.stdout.isatty()
+
+    def hold(summary: DemoSummary) -> None:
+        click.echo(summary.render(time.monotonic() - started))
+        click.echo(
+            f"\nOpen {summary.console_url} to review the alerts, their trails and record "
+            "decisions. Ctrl-C stops the demo."
+        )
+        try:
+            while True:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+
     summary = run_demo(
-        settings, n_events=n_events, rate=rate, seed=seed, echo=None if quiet else click.echo
+        settings,
+        n_events=n_events,
+        rate=rate,
+        seed=seed,
+        echo=None if quiet else click.echo,
+        hold=hold if keep_running else None,
     )
-    click.echo(summary.render(time.monotonic() - started))
+    if not keep_running:
+        click.echo(summary.render(time.monotonic() - started))
     if summary.missed:
         sys.exit(1)
 

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import random
+import socket
 import statistics
 import subprocess
 import sys
@@ -313,6 +314,7 @@ class DemoSummary:
     expected: dict[tuple[str, str], Planted] = field(default_factory=dict)
     busy_seconds: float = 0.0
     metrics_url: str = ""
+    console_url: str = ""
 
     @property
     def found(self) -> set[tuple[str, str]]:
@@ -339,6 +341,7 @@ class DemoSummary:
             f"  throughput              {rate:.0f} crossings/s while streaming",
             f"  crossing-to-alert       p50 {pct(0.5)}, p95 {pct(0.95)}, max {pct(1.0)}",
             f"  metrics                 {self.metrics_url}",
+            f"  alert console           {self.console_url}",
             f"  elapsed                 {elapsed:.1f} s",
         ]
         if self.alerts:
@@ -390,6 +393,16 @@ class AlertCollector(threading.Thread):
             c.close()
 
 
+def _start_child(settings: Settings, args: list[str], log_path: Path) -> subprocess.Popen[bytes]:
+    """A `borderwatch` command in its own process, with these settings as its environment."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "streams.cli", *args],
+        env={**os.environ, **settings.as_env()},
+        stdout=log_path.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+
+
 def _start_worker(settings: Settings, metrics_port: int, log_path: Path) -> subprocess.Popen[bytes]:
     fast_start = {  # one worker, so no rebalance to wait for: join the group quickly
         name: min(getattr(settings, name), value)
@@ -400,14 +413,19 @@ def _start_worker(settings: Settings, metrics_port: int, log_path: Path) -> subp
         )
     }
     child = settings.model_copy(update={**fast_start, "metrics_port": metrics_port})
-    env = {**os.environ, **child.as_env()}
-    out = log_path.open("ab")
-    return subprocess.Popen(
-        [sys.executable, "-m", "streams.cli", "worker"],
-        env=env,
-        stdout=out,
-        stderr=subprocess.STDOUT,
-    )
+    return _start_child(child, ["worker"], log_path)
+
+
+def _port_or_free(port: int) -> int:
+    """The configured port if nobody listens there, else a free one."""
+    if port:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                pass
+    return free_port()
 
 
 def _wait_ready(url: str, worker: subprocess.Popen[bytes], timeout_s: float = 120.0) -> None:
@@ -432,8 +450,13 @@ def run_demo(
     echo: Echo | None = print,
     progress: Echo | None = None,
     workdir: Path | None = None,
+    hold: Callable[[DemoSummary], None] | None = None,
 ) -> DemoSummary:
-    """Run the whole demo and return its summary."""
+    """Run the whole demo and return its summary.
+
+    `hold`, if given, is called with the summary while everything still runs (the CLI
+    keeps the console open for the officer until Ctrl-C).
+    """
     progress = progress or (lambda line: print(line, file=sys.stderr, flush=True))
     rng = random.Random(seed)
     workdir = workdir or Path(os.environ.get("TMPDIR", "/tmp")) / f"borderwatch-demo-{os.getpid()}"
@@ -443,9 +466,13 @@ def run_demo(
         broker = EmbeddedBroker(log_path=workdir / "broker.log").start()
         settings = settings.model_copy(update={"bootstrap_servers": broker.bootstrap_servers})
         progress(f"embedded broker on {broker.bootstrap_servers}")
-    metrics_port = settings.metrics_port or free_port()
-    summary = DemoSummary(metrics_url=f"http://127.0.0.1:{metrics_port}/metrics")
-    worker = None
+    metrics_port = _port_or_free(settings.metrics_port)
+    console_port = _port_or_free(settings.console_port)
+    summary = DemoSummary(
+        metrics_url=f"http://127.0.0.1:{metrics_port}/metrics",
+        console_url=f"http://127.0.0.1:{console_port}/",
+    )
+    worker = console = None
     collector = AlertCollector(settings, summary, echo)
     try:
         ensure_topics(settings)
@@ -460,6 +487,12 @@ def run_demo(
         progress(
             f"worker starting (log: {workdir / 'worker.log'}); metrics on {summary.metrics_url}"
         )
+        console = _start_child(
+            settings.model_copy(update={"console_port": console_port}),
+            ["console"],
+            workdir / "console.log",
+        )
+        progress(f"alert console (coordination centre) on {summary.console_url}")
         _wait_ready(summary.metrics_url, worker)
         progress("worker ready; streaming a simulated day of crossings")
         collector.start()
@@ -485,16 +518,19 @@ def run_demo(
                 producer.send(settings.topic_crossings, value=junk)
                 summary.malformed += 1
         _drain(summary, started)
+        if hold is not None:
+            hold(summary)
     finally:
         collector.stop_event.set()
         if collector.is_alive():
             collector.join(timeout=5)
-        if worker is not None:
-            worker.terminate()
-            try:
-                worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        for child in (console, worker):
+            if child is not None:
+                child.terminate()
+                try:
+                    child.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    child.kill()
         if broker is not None:
             broker.stop()
     return summary
