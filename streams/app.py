@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import sys
 import time
 from collections.abc import Awaitable, Sequence
 from typing import Any
@@ -37,6 +39,45 @@ log = logging.getLogger(__name__)
 
 DLQ_HEADER = "borderwatch-dlq"
 _TOO_LARGE = (MessageSizeTooLargeError, RecordTooLargeError)  # Faust raises them as causes
+
+
+class MembershipWatch:
+    """Notices a worker left outside its consumer group.
+
+    After an eviction (a frozen broker, a long pause) the client is meant to rejoin; we have
+    seen it stay outside for good, alive, ready and idle, its partitions unconsumed. A worker
+    outside the group for longer than a join can take is restarted: offsets move only after
+    output, so a restart loses nothing.
+    """
+
+    interval_s = 5.0
+
+    def __init__(self, settings: Settings, metrics: WorkerMetrics) -> None:
+        self.grace_s = max(30.0, 2 * settings.rebalance_timeout_s + settings.session_timeout_s)
+        self.metrics = metrics
+        self._outside_since: float | None = None
+
+    def check(self, member_id: str | None, now: float | None = None) -> bool:
+        """Record the member id now; True when the worker has been outside too long."""
+        now = time.monotonic() if now is None else now
+        if member_id is None:
+            return False
+        self.metrics.group_member.set(1 if member_id else 0)
+        if member_id:
+            self._outside_since = None
+            return False
+        if self._outside_since is None:
+            self._outside_since = now
+        return now - self._outside_since > self.grace_s
+
+
+def restart_worker(outside_s: float) -> None:
+    """Replace this process with a fresh worker (same pid, same settings)."""
+    log.error(
+        "this worker has been outside its consumer group for over %.0f s; restarting it", outside_s
+    )
+    logging.shutdown()
+    os.execv(sys.executable, [sys.executable, "-m", "streams.cli", "worker"])
 
 
 class RateLimitedLog:
@@ -94,6 +135,7 @@ class Worker:
         )
         self._topics: dict[str, Any] = {}
         self._dead_letter_log = RateLimitedLog(log, "dead letter: %s", per_seconds=1.0)
+        self.membership = MembershipWatch(settings, self.metrics)
         self.app = self._build_app()
 
     def _build_app(self) -> faust.App:
@@ -145,8 +187,22 @@ class Worker:
         async def report_lag() -> None:
             self.report_lag()
 
+        @app.timer(interval=self.membership.interval_s)  # type: ignore[untyped-decorator]
+        async def watch_membership() -> None:
+            if self.membership.check(self._group_member_id()):
+                restart_worker(self.membership.grace_s)
+
         self.agent = match_crossings
         return app
+
+    def _group_member_id(self) -> str | None:
+        """This worker's member id in the consumer group ("" outside it, None: unknown)."""
+        try:  # aiokafka keeps it on its group coordinator, inside Faust's consumer thread
+            consumer = self.app.consumer._thread._ensure_consumer()  # type: ignore[attr-defined]
+            member_id = consumer._coordinator.member_id
+        except Exception:
+            return None
+        return member_id if isinstance(member_id, str) else None
 
     def report_lag(self) -> None:
         """Lag per assigned crossings partition: fetch high-water mark minus next offset."""

@@ -108,6 +108,11 @@ class WorkerMetrics:
             "Watchlist records skipped as invalid since start.",
             registry=r,
         )
+        self.group_member = Gauge(
+            "borderwatch_group_member",
+            "1 while this worker is a member of its consumer group.",
+            registry=r,
+        )
         self.ready = Gauge(
             "borderwatch_index_ready",
             "1 once the watchlist index has caught up with the topic.",

@@ -47,7 +47,7 @@ def test_rules_pass_promtool() -> None:
         [promtool(), "check", "rules", str(CONFIG / "rules.yml")], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "SUCCESS: 7 rules found" in result.stdout
+    assert "SUCCESS: 8 rules found" in result.stdout
 
 
 def test_prometheus_config_passes_promtool(tmp_path: Path) -> None:

@@ -6,7 +6,9 @@ import logging
 
 import pytest
 
-from streams.app import RateLimitedLog
+from config import Settings
+from streams.app import MembershipWatch, RateLimitedLog
+from streams.metrics import WorkerMetrics
 
 
 def test_a_flood_of_dead_letters_logs_one_line_a_second(
@@ -22,3 +24,20 @@ def test_a_flood_of_dead_letters_logs_one_line_a_second(
         "dead letter: reason 0",
         "dead letter: reason 3 (and 2 more since the last one)",
     ]
+
+
+def test_a_worker_outside_its_group_too_long_is_restarted() -> None:
+    settings = Settings(rebalance_timeout_s=5, session_timeout_s=6, metrics_port=0)
+    metrics = WorkerMetrics()
+    watch = MembershipWatch(settings, metrics)
+    assert watch.grace_s == 30.0  # never less than 30 s, even with short timeouts
+    assert not watch.check("", now=0.0)  # joining: not a member yet
+    assert not watch.check("", now=29.0)
+    assert not watch.check("member-1", now=31.0)  # joined: the clock starts again
+    assert metrics.group_member._value.get() == 1
+    assert not watch.check("", now=40.0)  # evicted
+    assert not watch.check(None, now=75.0)  # cannot tell: no decision
+    assert watch.check("", now=71.0)  # outside for 31 s
+    assert metrics.group_member._value.get() == 0
+    slow = MembershipWatch(Settings(rebalance_timeout_s=60, session_timeout_s=30), metrics)
+    assert slow.grace_s == 150.0  # two rebalance timeouts and a session timeout
