@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     commit_interval_s: float = Field(1.0, gt=0)
 
     # The hot path
-    batch_size: int = Field(500, ge=1, le=100_000, description="Crossings taken per batch.")
+    batch_size: int = Field(100, ge=1, le=100_000, description="Crossings taken per batch.")
     batch_within_s: float = Field(0.05, gt=0, description="Longest wait to fill a batch.")
     max_message_bytes: int = Field(
         1_048_576, ge=1024, description="Crossings larger than this go to the DLQ unread."

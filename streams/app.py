@@ -38,6 +38,7 @@ from watchlists.dissemination import recipients
 log = logging.getLogger(__name__)
 
 DLQ_HEADER = "borderwatch-dlq"
+_SLICE = 16  # crossings matched between two turns of the event loop (fetches, timers)
 _TOO_LARGE = (MessageSizeTooLargeError, RecordTooLargeError)  # Faust raises them as causes
 
 
@@ -156,6 +157,7 @@ class Worker:
             consumer_auto_offset_reset="earliest",
             producer_acks=-1,
             producer_max_request_size=s.max_message_bytes + 65_536,
+            producer_linger=0.005,  # alerts of a batch travel together
             stream_wait_empty=True,
         )
         crossings = app.topic(s.topic_crossings, key_serializer="raw", value_serializer="raw")
@@ -234,7 +236,10 @@ class Worker:
             for e in events
         ]
         started = time.perf_counter()
-        outcomes = self.pipeline.process(batch)
+        outcomes: list[Outcome] = []
+        for i in range(0, len(batch), _SLICE):  # let the loop breathe between slices
+            outcomes += self.pipeline.process(batch[i : i + _SLICE])
+            await asyncio.sleep(0)
         self.metrics.batch_seconds.observe(time.perf_counter() - started)
         await self._deliver(outcomes)
         for incoming in batch:

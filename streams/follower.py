@@ -58,9 +58,11 @@ class TopicFollower:
             await consumer.seek_to_beginning(*partitions)
             started = time.monotonic()
             while True:
-                batches = await consumer.getmany(timeout_ms=200, max_records=10_000)
+                # small bites: a bulk list update must not stall crossings for seconds
+                batches = await consumer.getmany(timeout_ms=200, max_records=500)
                 for tp, records in batches.items():
                     self.apply(tp, records)
+                    await asyncio.sleep(0)
                 if self.after_batch is not None:
                     await self.after_batch()
                 if not self.ready.is_set() and await _caught_up(consumer, partitions):
