@@ -1,7 +1,7 @@
 """The pure matching core: identities in, scored and explained hits out. No I/O."""
 
 from matchers.identity import Document, Identity
-from matchers.index import Matcher
+from matchers.index import Matcher, MatchStats
 from matchers.result import Band, Comparison, Feature, Hit, Listed
 from matchers.score import compare
 
@@ -13,6 +13,7 @@ __all__ = [
     "Hit",
     "Identity",
     "Listed",
+    "MatchStats",
     "Matcher",
     "compare",
 ]

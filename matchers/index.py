@@ -1,44 +1,135 @@
 """The watchlist held in memory, matched against one traveller at a time.
 
-Candidate retrieval never scans the list. Every entry is filed, at upsert, under:
-- pairs of sound keys of two of its name's words (or joined words): a traveller whose name
-  shares two words with a listed name, in any order and spelling, reaches it through one
-  dictionary look-up per pair of his own words;
-- the sound key of each word, used only while that key is rare in the list (a one-word
-  match on a rare word, or a typo in all but one word);
-- the sound key of one-word names;
-- document numbers, as written and with OCR look-alikes folded.
-The candidates are then scored exactly as `compare` scores them, so the index can only lose
-a hit (one whose words all differ in sound key, save one common word), never invent one.
+Candidate retrieval never scans the list. It rests on one property of the score (see
+`score.match_forms`): when both names have two or more words, a pair that reaches the alert
+threshold has at least two words of each name matched (one word alone is capped at
+SINGLE_WORD_FACTOR, far under any useful threshold). So every distinct listed name is filed,
+at upsert, under:
+- pairs of sound keys of two of its words (or joined words), particles left out: a traveller
+  whose name shares two words with a listed name, in any order and spelling, reaches it
+  through one dictionary look-up per pair of his own words. A traveller's word is looked up
+  under its own sound key and under those of the listed words it is alike enough to match
+  (one typo apart, found through a deletion index of the listed words, or the same surname:
+  Lee/Yi/Rhee), so a typo that changes a sound key loses nothing. Pairs holding one of the
+  name's anchor words (its heaviest, see `_anchors`) are filed apart from the others: an
+  alert needs the anchors of the listed name or of the traveller's matched, so a traveller's
+  pairs are looked up among the anchored ones, and only his anchored pairs among the rest;
+- the sound key of one-word names; a one-word traveller name looks up every name with that
+  word;
+- (only under a threshold low enough for one matched word to alert) the sound key of each
+  word, while that key is rare in the list;
+- document numbers, as written and with OCR look-alikes folded (every name of such an entry
+  is scored).
+Names are filed once however many entries carry them. The candidate names of a traveller
+name are bounded all at once (`matchers.bound`, vectorized); only those the bound leaves a
+chance to alert are scored, exactly as `compare` scores them, each once per traveller name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import product
-from typing import TypeVar
 
+import numpy as np
+
+from matchers import tables
+from matchers.bound import NameTable
 from matchers.identity import Identity
 from matchers.names import NameForm
 from matchers.normalize import sound_key
-from matchers.result import Band, Feature, Hit, Listed
-from matchers.score import DEFAULT_THRESHOLD, Prepared, band_for, prepare, score_prepared
+from matchers.result import Hit, Listed
+from matchers.score import (
+    CURVE,
+    DEFAULT_THRESHOLD,
+    FULL_CREDIT,
+    NAME_FLOOR,
+    NAME_MAX,
+    SHORT_SIDE,
+    SINGLE_WORD_FACTOR,
+    NameMatch,
+    Prepared,
+    best_name,
+    curve,
+    hit_for,
+    match_forms,
+    max_bonus,
+    prepare,
+    score_with,
+    word_similarity,
+)
 
-K = TypeVar("K")
 KEYS_PER_UNIT = 4
 MAX_PAIR_UNITS = 8
 RARE_KEY_MIN = 64  # a word key is rare under max(RARE_KEY_MIN, len(list) / RARE_KEY_SHARE)
 RARE_KEY_SHARE = 2_000
+ALIKE_CACHE = 65_536
+# The similarity at which a word counts as matched (credit 0.5, see score.match_forms).
+WORD_MATCH = NAME_FLOOR + 0.5 * (FULL_CREDIT - NAME_FLOOR)
+
+# A posting holds one id (most keys of a large list name one name) or a set of them.
+Posting = int | set[int]
 
 
-def _unit_keys(form: NameForm) -> list[tuple[int, tuple[str, ...]]]:
+def _add(table: dict[object, Posting], key: object, fid: int) -> None:
+    have = table.get(key)
+    if have is None:
+        table[key] = fid
+    elif isinstance(have, int):
+        if have != fid:
+            table[key] = {have, fid}
+    else:
+        have.add(fid)
+
+
+def _discard(table: dict[object, Posting], key: object, fid: int) -> None:
+    have = table.get(key)
+    if have is None:
+        return
+    if isinstance(have, int):
+        if have == fid:
+            del table[key]
+        return
+    have.discard(fid)
+    if len(have) == 1:
+        table[key] = next(iter(have))
+    elif not have:
+        del table[key]
+
+
+def _ids(posting: Posting | None) -> Iterator[int]:
+    if posting is None:
+        return iter(())
+    if isinstance(posting, int):
+        return iter((posting,))
+    return iter(posting)
+
+
+def _size(posting: Posting | None) -> int:
+    return 0 if posting is None else 1 if isinstance(posting, int) else len(posting)
+
+
+@dataclass(slots=True)
+class MatchStats:
+    """How much work one `Matcher.match` did: names retrieved by the index, names scored."""
+
+    retrieved: int = 0
+    scored: int = 0
+
+
+def _unit_keys(form: NameForm) -> list[tuple[int, bool, tuple[str, ...]]]:
+    """(mask, has a content word, sound keys) of each unit of a name."""
+    content = 0
+    for n, t in enumerate(form.tokens):
+        if not t.particle:
+            content |= 1 << n
     out = []
     for unit in form.units[: MAX_PAIR_UNITS * 2]:
-        keys = tuple(dict.fromkeys(
-            k for k in (sound_key(s) for s in unit.spellings) if k))[:KEYS_PER_UNIT]
+        keys = tuple(dict.fromkeys(k for k in (sound_key(s) for s in unit.spellings) if k))[
+            :KEYS_PER_UNIT
+        ]
         if keys:
-            out.append((unit.mask, keys))
+            out.append((unit.mask, bool(unit.mask & content), keys))
     return out
 
 
@@ -46,45 +137,66 @@ def _pair_key(a: str, b: str) -> int:
     return hash((a, b) if a <= b else (b, a))
 
 
-def name_keys(forms: Iterable[NameForm]) -> tuple[set[int], set[str], set[str]]:
-    """(pair keys, word keys, one-word-name keys) a set of names is filed or looked up by."""
-    pairs: set[int] = set()
-    words: set[str] = set()
-    solo: set[str] = set()
-    for form in forms:
-        units = _unit_keys(form)
-        content = [t for t in form.tokens if not t.particle]
-        for mask, keys in units:
-            words.update(keys)
-            if len(content) <= 1 and mask & (mask - 1) == 0:
-                solo.update(keys)
-        for i, (mask_a, keys_a) in enumerate(units):
-            for mask_b, keys_b in units[i + 1:]:
-                if mask_a & mask_b:
-                    continue
-                for a, b in product(keys_a, keys_b):
-                    if a != b:
-                        pairs.add(_pair_key(a, b))
-    return pairs, words, solo
+def _pairs(
+    units: list[tuple[int, bool, tuple[str, ...]]], anchors: int = -1
+) -> tuple[set[int], set[int]]:
+    """Pair keys of two disjoint units with content words: (anchored, the rest).
+
+    A pair is anchored when one of its units holds a word of `anchors` (a bit mask).
+    """
+    anchored: set[int] = set()
+    rest: set[int] = set()
+    for i, (mask_a, content_a, keys_a) in enumerate(units):
+        if not content_a:
+            continue
+        for mask_b, content_b, keys_b in units[i + 1 :]:
+            if mask_a & mask_b or not content_b:
+                continue
+            into = anchored if (mask_a | mask_b) & anchors else rest
+            into.update(_pair_key(a, b) for a, b in product(keys_a, keys_b))
+    return anchored, rest
+
+
+def _anchors(form: NameForm, share: float) -> int:
+    """The heaviest words of a name holding more than `share` of its weight (a bit mask).
+
+    A name whose anchor words are all matched weakly (credit under 0.5) keeps at most
+    1 - share / 2 of its weight covered, under what an alert needs (see Matcher.__init__).
+    """
+    order = sorted(range(len(form.tokens)), key=lambda n: (-form.tokens[n].weight, n))
+    mask, got = 0, 0.0
+    for n in order:
+        if got > share * form.total_weight:
+            break
+        mask |= 1 << n
+        got += form.tokens[n].weight
+    return mask
+
+
+def _content_count(form: NameForm) -> int:
+    return sum(1 for t in form.tokens if not t.particle)
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:n] + word[n + 1 :] for n in range(len(word))} if len(word) >= 3 else set()
+
+
+@dataclass(frozen=True, slots=True)
+class _FiledName:
+    form: NameForm
+    pairs: frozenset[int]  # anchored pair keys (filed in Matcher._pairs)
+    other_pairs: frozenset[int]  # the rest (filed in Matcher._other_pairs)
+    words: frozenset[str]  # sound keys of every unit
+    solo: frozenset[str]  # sound keys of a one-word name
+    spellings: frozenset[str]  # single-word spellings (the typo vocabulary)
 
 
 @dataclass(frozen=True, slots=True)
 class _Filed:
     entry: Listed
     prepared: Prepared
-    pairs: frozenset[int]
-    words: frozenset[str]
-    solo: frozenset[str]
+    names: tuple[int, ...]
     documents: frozenset[str]
-
-
-def _unfile(table: dict[K, set[str]], keys: Iterable[K], entry_id: str) -> None:
-    for key in keys:
-        ids = table.get(key)
-        if ids is not None:
-            ids.discard(entry_id)
-            if not ids:
-                del table[key]
 
 
 class Matcher:
@@ -92,11 +204,29 @@ class Matcher:
 
     def __init__(self, entries: Iterable[Listed] = (), threshold: float = DEFAULT_THRESHOLD):
         self.threshold = threshold
+        # Can one matched word (of names of two words or more) reach the threshold?
+        self._one_word_alerts = NAME_MAX * curve(SINGLE_WORD_FACTOR) + max_bonus() >= threshold
+        # An alert needs the name similarity `least` (names count at most NAME_MAX * curve),
+        # so one of the two names covered at least `cover` (similarity weighs the better
+        # covered name SHORT_SIDE): its anchor words cannot all be matched weakly.
+        need = max(0.0, min(1.0, (threshold - max_bonus()) / NAME_MAX))
+        least = 1.0 - 0.5 * (1.0 - need) ** (1.0 / CURVE)
+        cover = (least - (1.0 - SHORT_SIDE)) / SHORT_SIDE
+        self._anchor_share = max(0.0, min(1.0, 2.0 * (1.0 - cover)))
         self._filed: dict[str, _Filed] = {}
-        self._pairs: dict[int, set[str]] = {}
-        self._words: dict[str, set[str]] = {}
-        self._solo: dict[str, set[str]] = {}
+        self._name_ids: dict[str, int] = {}  # by source: a name's form is a function of it
+        self._names: dict[int, NameForm] = {}
+        self._name_entries: dict[int, str | set[str]] = {}  # one entry id, or several
+        self._next_id = 0
+        self._table = NameTable()
+        self._pairs: dict[object, Posting] = {}
+        self._other_pairs: dict[object, Posting] = {}
+        self._words: dict[object, Posting] = {}
+        self._solo: dict[object, Posting] = {}
         self._documents: dict[str, set[str]] = {}
+        self._vocabulary: dict[str, int] = {}  # spelling -> names using it
+        self._near: dict[str, set[str]] = {}  # a spelling or one deletion of it -> spellings
+        self._alike_cache: dict[str, frozenset[str]] = {}
         for entry in entries:
             self.upsert(entry)
 
@@ -106,31 +236,123 @@ class Matcher:
     def __contains__(self, entry_id: object) -> bool:
         return entry_id in self._filed
 
+    # -- filing -------------------------------------------------------------------------------
+
+    def _keys(self, form: NameForm) -> _FiledName:
+        """Everything a name is filed under (computed again to unfile it: nothing kept)."""
+        units = _unit_keys(form)
+        words = {k for _, _, keys in units for k in keys}
+        solo = (
+            {k for mask, _, keys in units if mask & (mask - 1) == 0 for k in keys}
+            if _content_count(form) <= 1
+            else set()
+        )
+        anchored, rest = _pairs(units, _anchors(form, self._anchor_share))
+        return _FiledName(
+            form,
+            frozenset(anchored),
+            frozenset(rest),
+            frozenset(words),
+            frozenset(solo),
+            frozenset(s for t in form.tokens for s in t.spellings),
+        )
+
+    def _file_name(self, form: NameForm, eid: str) -> int:
+        fid = self._name_ids.get(form.source)
+        if fid is not None:
+            have = self._name_entries[fid]
+            if isinstance(have, str):
+                self._name_entries[fid] = {have, eid}
+            else:
+                have.add(eid)
+            return fid
+        fid = self._next_id
+        self._next_id += 1
+        filed = self._keys(form)
+        self._name_ids[form.source] = fid
+        self._names[fid] = form
+        self._table.add(fid, form)
+        self._name_entries[fid] = eid
+        for pk in filed.pairs:
+            _add(self._pairs, pk, fid)
+        for pk in filed.other_pairs:
+            _add(self._other_pairs, pk, fid)
+        for key in filed.words:
+            _add(self._words, key, fid)
+        for key in filed.solo:
+            _add(self._solo, key, fid)
+        for s in filed.spellings:
+            count = self._vocabulary.get(s, 0)
+            self._vocabulary[s] = count + 1
+            if not count:
+                self._alike_cache.clear()
+                for d in _deletions(s) | {s}:
+                    self._near.setdefault(d, set()).add(s)
+        return fid
+
+    def _unfile_name(self, fid: int, eid: str) -> None:
+        entries = self._name_entries[fid]
+        if isinstance(entries, str):
+            if entries != eid:
+                return
+        else:
+            entries.discard(eid)
+            if len(entries) > 1:
+                return
+            if entries:
+                self._name_entries[fid] = next(iter(entries))
+                return
+        filed = self._keys(self._names.pop(fid))
+        del self._name_entries[fid]
+        del self._name_ids[filed.form.source]
+        for pk in filed.pairs:
+            _discard(self._pairs, pk, fid)
+        for pk in filed.other_pairs:
+            _discard(self._other_pairs, pk, fid)
+        for key in filed.words:
+            _discard(self._words, key, fid)
+        for key in filed.solo:
+            _discard(self._solo, key, fid)
+        for s in filed.spellings:
+            count = self._vocabulary[s] - 1
+            if count:
+                self._vocabulary[s] = count
+                continue
+            del self._vocabulary[s]
+            self._alike_cache.clear()
+            for d in _deletions(s) | {s}:
+                near = self._near[d]
+                near.discard(s)
+                if not near:
+                    del self._near[d]
+
     def upsert(self, entry: Listed) -> None:
         """Add an entry or replace the one with the same id."""
         self.remove(entry.entry_id)
         prepared = prepare(entry.identity)
-        pairs, words, solo = name_keys(prepared.forms)
-        filed = _Filed(entry, prepared, frozenset(pairs), frozenset(words), frozenset(solo),
-                       prepared.documents | prepared.documents_ocr)
         eid = entry.entry_id
+        names = tuple(self._file_name(form, eid) for form in prepared.forms)
+        documents = prepared.documents  # the shared empty set for most entries
+        if documents:
+            documents = documents | prepared.documents_ocr
+        filed = _Filed(entry, prepared, names, documents)
         self._filed[eid] = filed
-        for pk in filed.pairs:
-            self._pairs.setdefault(pk, set()).add(eid)
-        for table, keys in ((self._words, filed.words), (self._solo, filed.solo),
-                            (self._documents, filed.documents)):
-            for key in keys:
-                table.setdefault(key, set()).add(eid)
+        for doc in filed.documents:
+            self._documents.setdefault(doc, set()).add(eid)
 
     def remove(self, entry_id: str) -> bool:
         """Forget an entry; False if it was not there."""
         filed = self._filed.pop(entry_id, None)
         if filed is None:
             return False
-        _unfile(self._pairs, filed.pairs, entry_id)
-        for table, keys in ((self._words, filed.words), (self._solo, filed.solo),
-                            (self._documents, filed.documents)):
-            _unfile(table, keys, entry_id)
+        for fid in filed.names:
+            self._unfile_name(fid, entry_id)
+        for doc in filed.documents:
+            ids = self._documents.get(doc)
+            if ids is not None:
+                ids.discard(entry_id)
+                if not ids:
+                    del self._documents[doc]
         return True
 
     def get(self, entry_id: str) -> Listed | None:
@@ -138,48 +360,133 @@ class Matcher:
         filed = self._filed.get(entry_id)
         return filed.entry if filed is not None else None
 
-    def candidates(self, prepared: Prepared) -> set[str]:
-        """Entry ids worth scoring for a prepared traveller (a small superset of the hits)."""
-        pairs, words, _solo = name_keys(prepared.forms)
+    # -- retrieval ----------------------------------------------------------------------------
+
+    def _alike_keys(self, spelling: str) -> frozenset[str]:
+        """Sound keys of `_alike`, remembered until the vocabulary changes (words repeat)."""
+        keys = self._alike_cache.get(spelling)
+        if keys is None:
+            if len(self._alike_cache) >= ALIKE_CACHE:
+                self._alike_cache.clear()
+            keys = frozenset(k for k in (sound_key(v) for v in self._alike(spelling)) if k)
+            self._alike_cache[spelling] = keys
+        return keys
+
+    def _alike(self, spelling: str) -> set[str]:
+        """Listed spellings a traveller's word may match as a word (typo or surname group)."""
         found: set[str] = set()
-        for pk in pairs:
-            ids = self._pairs.get(pk)
-            if ids:
-                found |= ids
-        rare = max(RARE_KEY_MIN, len(self._filed) // RARE_KEY_SHARE)
+        near = self._near
+        for d in _deletions(spelling) | {spelling}:
+            got = near.get(d)
+            if got:
+                found |= got
+        out = {
+            v
+            for v in found
+            if v == spelling
+            or word_similarity(*((spelling, v) if spelling < v else (v, spelling))) >= WORD_MATCH
+        }
+        group = tables.surname_groups().get(spelling)
+        if group:
+            out |= group
+        return out
+
+    def _query_units(self, form: NameForm) -> list[tuple[int, bool, tuple[str, ...]]]:
+        units = _unit_keys(form)
+        expanded = []
+        for n, (mask, content, keys) in enumerate(units):
+            more = set(keys)
+            if mask & (mask - 1) == 0:  # a single word: the listed words it may match
+                for s in form.units[n].spellings[:KEYS_PER_UNIT]:
+                    more |= self._alike_keys(s)
+                if form.truncated and mask == 1 << (len(form.tokens) - 1):
+                    more.update(self._prefixed(form.units[n].spellings))
+            expanded.append((mask, content, tuple(sorted(more))))
+        return expanded
+
+    def _prefixed(self, spellings: tuple[str, ...]) -> set[str]:
+        """Sound keys of listed words a cut-off MRZ word begins (rare: a full name field)."""
+        return {sound_key(v) for v in self._vocabulary if any(v.startswith(s) for s in spellings)}
+
+    def _candidate_names(self, form: NameForm) -> set[int]:
+        units = self._query_units(form)
+        found: set[int] = set()
+        # A listed name reaches an alert by its anchors or by the traveller's: every pair
+        # of the traveller's among the listed anchored pairs, his anchored pairs among all.
+        anchored, rest = _pairs(units, _anchors(form, self._anchor_share))
+        postings = [self._pairs.get(pk) for pk in anchored | rest]
+        postings += [self._other_pairs.get(pk) for pk in anchored]
+        for posting in postings:
+            if posting is None:
+                continue
+            if isinstance(posting, int):
+                found.add(posting)
+            else:
+                found |= posting
+        words = {k for _, _, keys in units for k in keys}
+        one_word = _content_count(form) <= 1
+        rare = max(RARE_KEY_MIN, len(self._names) // RARE_KEY_SHARE)
         for key in words:
-            ids = self._words.get(key)
-            if ids and len(ids) <= rare:
-                found |= ids
-            ids = self._solo.get(key)
-            if ids:
-                found |= ids
-        if len(words) <= 2 and not pairs:  # a one-word traveller name
-            for key in words:
-                found |= self._words.get(key, set())
-        for doc in prepared.documents | prepared.documents_ocr:
-            found |= self._documents.get(doc, set())
+            found.update(_ids(self._solo.get(key)))
+            posting = self._words.get(key)
+            if one_word or (self._one_word_alerts and _size(posting) <= rare):
+                found.update(_ids(posting))
         return found
 
-    def match(self, identity: Identity) -> list[Hit]:
-        """Every entry scoring at or above the threshold, best first."""
+    def _candidates(self, prepared: Prepared) -> tuple[list[set[int]], set[str]]:
+        """(listed names worth scoring per traveller name, entries to score on every name)."""
+        names = [self._candidate_names(form) for form in prepared.forms]
+        documents: set[str] = set()
+        for doc in prepared.documents | prepared.documents_ocr:
+            documents |= self._documents.get(doc, set())
+        return names, documents
+
+    def candidates(self, prepared: Prepared) -> set[str]:
+        """Entry ids worth scoring for a prepared traveller (a small superset of the hits)."""
+        names, documents = self._candidates(prepared)
+        return {eid for fids in names for fid in fids for eid in self._entries_of(fid)} | documents
+
+    def _entries_of(self, fid: int) -> tuple[str, ...] | set[str]:
+        have = self._name_entries[fid]
+        return (have,) if isinstance(have, str) else have
+
+    def match(self, identity: Identity, stats: MatchStats | None = None) -> list[Hit]:
+        """Every entry scoring at or above the threshold, best first (`stats`, if given, is
+        filled with how much work it took, for the worker's metrics)."""
         prepared = prepare(identity)
+        candidates, documents = self._candidates(prepared)
+        scored_names = 0
+        bonus = max_bonus()
+        # Each listed name is scored once per traveller name, and only if its bound
+        # (matchers.bound) leaves it a chance to alert; an entry's best name is among them.
+        best: dict[str, NameMatch] = {}
+        for q, fids in zip(prepared.forms, candidates, strict=True):
+            if not fids:
+                continue
+            order = np.fromiter(sorted(fids), dtype=np.int64, count=len(fids))
+            if not q.truncated:
+                order = order[self._table.upper_bounds(q, order) + bonus >= self.threshold]
+            scored_names += len(order)
+            for fid in order.tolist():
+                m = match_forms(q, self._names[fid])
+                for eid in self._entries_of(fid):
+                    top = best.get(eid)
+                    if top is None or m.better_than(top):
+                        best[eid] = m
         hits = []
-        for eid in self.candidates(prepared):
-            scored = score_prepared(prepared, self._filed[eid].prepared)
+        for eid, name in best.items():
+            if eid in documents or name.value + name.rarity + bonus < self.threshold:
+                continue  # the other evidence cannot lift it to an alert
+            scored = score_with(prepared, self._filed[eid].prepared, name)
             if scored.score >= self.threshold:
-                band = band_for(scored.score, self.threshold)
-                comparison = scored.comparison(self.threshold)
-                hits.append(Hit(
-                    entry_id=eid,
-                    score=comparison.score,
-                    band=band,
-                    alert=band is not Band.NONE,
-                    features=[Feature(name=f.name, value=f.value, detail=f.detail)
-                              for f in comparison.features],
-                    explanation=comparison.explanation,
-                    matched_name=comparison.matched_name,
-                    query_name=comparison.query_name,
-                ))
+                hits.append(hit_for(eid, scored, self.threshold))
+        for eid in documents:
+            pl = self._filed[eid].prepared
+            scored = score_with(prepared, pl, best_name(prepared, pl))
+            if scored.score >= self.threshold:
+                hits.append(hit_for(eid, scored, self.threshold))
         hits.sort(key=lambda h: (-h.score, h.entry_id))
+        if stats is not None:
+            stats.retrieved = sum(len(fids) for fids in candidates) + len(documents)
+            stats.scored = scored_names + len(documents)
         return hits

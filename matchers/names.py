@@ -208,6 +208,24 @@ def _latin_readings(text: str, family_first: bool) -> list[Reading]:
     return out
 
 
+# Honorifics that transliteration glues to the name they precede (HAJIMUHAMMAD).
+_GLUED_HONORIFIC = re.compile(
+    r"^(?:alhaji|hajji|haji|sheikh|shaykh|mullah|mulla|maulana)([a-z]{4,})$"
+)
+
+
+def _unglued(reading: Reading) -> Reading:
+    """A word with an honorific glued on front also reads as the bare name (kept first)."""
+    glued = _GLUED_HONORIFIC.match(reading.spellings[0])
+    if glued is None:
+        return reading
+    return Reading(
+        (glued.group(1), *reading.spellings),
+        ("honorific dropped", *reading.systems),
+        reading.family,
+    )
+
+
 @lru_cache(maxsize=131_072)
 def name_form(name: str) -> NameForm:
     """The comparable form of one written name (cached: names repeat)."""
@@ -236,7 +254,7 @@ def name_form(name: str) -> NameForm:
         else:
             readings = read(text, script)
             how = script
-    kept = [r for r in readings if r.spellings[0] not in HONORIFICS]
+    kept = [_unglued(r) for r in readings if r.spellings[0] not in HONORIFICS]
     readings = (kept or readings)[:MAX_TOKENS] or [Reading(("x",), ("unknown",), False)]
     tokens = tuple(_token(r) for r in readings)
     units = [Unit(1 << n, t.spellings, t.weight) for n, t in enumerate(tokens)]

@@ -5,7 +5,7 @@ format characters, Cyrillic and Greek look-alikes slipped into Latin names (the 
 TR39 idea of a confusable skeleton), diacritics, ICAO 9303 machine-readable-zone spellings.
 """
 
-# ruff: noqa: RUF001  (look-alike letters are this file's subject)
+# ruff: noqa: RUF003  (look-alike letters are this file's subject)
 
 from __future__ import annotations
 
@@ -22,18 +22,29 @@ _NON_LETTER = re.compile(r"[^a-z]+")
 # confusables.txt). Only applied to names that already contain Latin letters, where such a
 # letter is a disguise rather than a Russian or Greek name.
 _CONFUSABLE = str.maketrans(
-    "АВЕЅІЈКМНОРСТХУԁаеѕіјорсхуԛԝһӏѵҮ"
-    "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαβεικνορτυχ",
-    "ABESIJKMHOPCTXYdaesijopcxyqwhlvY"
-    "ABEZHIKMNOPTYXabeikvoptux",
+    "АВЕЅІЈКМНОРСТХУԁаеѕіјорсхуԛԝһӏѵҮӀԚԜҺԌΑΒΕΖΗΙΚΜΝΟΡΤΥΧαβεικνορτυχϹϲͿϳϺ",
+    "ABESIJKMHOPCTXYdaesijopcxyqwhlvYIQWHGABEZHIKMNOPTYXabeikvoptuxCcJjM",
 )
 _CYRILLIC_GREEK = re.compile(r"[\u0370-\u03ff\u0400-\u052f]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 # ICAO Doc 9303 part 3, section 6: national characters in the machine-readable zone.
 _ICAO = {
-    "ä": "ae", "æ": "ae", "ǽ": "ae", "ö": "oe", "ø": "oe", "œ": "oe", "ü": "ue", "å": "aa",
-    "ß": "ss", "þ": "th", "ĳ": "ij", "ð": "d", "đ": "d", "ł": "l", "ŀ": "l",
+    "ä": "ae",
+    "æ": "ae",
+    "ǽ": "ae",
+    "ö": "oe",
+    "ø": "oe",
+    "œ": "oe",
+    "ü": "ue",
+    "å": "aa",
+    "ß": "ss",
+    "þ": "th",
+    "ĳ": "ij",
+    "ð": "d",
+    "đ": "d",
+    "ł": "l",
+    "ŀ": "l",
 }
 _ICAO_TABLE = str.maketrans(_ICAO)
 _MRZ_NAME = re.compile(r"^[A-Z0-9<]+$")
@@ -44,6 +55,8 @@ MRZ_NAME_FIELD = 39
 @lru_cache(maxsize=65_536)
 def clean(text: str) -> str:
     """NFKC, format characters (zero-width joiners, bidi marks) dropped, look-alikes folded."""
+    if _LATIN.search(text) and _CYRILLIC_GREEK.search(text):
+        text = text.translate(_CONFUSABLE)  # before NFKC too: it turns lunate Ϲ into Σ
     text = unicodedata.normalize("NFKC", text)
     text = "".join(
         " " if unicodedata.category(ch) in {"Zs", "Zl", "Zp", "Cc"} else ch
@@ -97,8 +110,9 @@ def fold_document(number: str) -> str:
 
 
 # Characters OCR and tired officers swap in document numbers.
-_OCR = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "S": "5", "B": "8",
-                      "Z": "2", "G": "6"})
+_OCR = str.maketrans(
+    {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2", "G": "6"}
+)
 
 
 def ocr_document(number: str) -> str:
@@ -107,13 +121,23 @@ def ocr_document(number: str) -> str:
 
 
 _KEY_RULES = [
-    (re.compile(r"(.)\1+"), r"\1"), (re.compile(r"^rh"), "r"),
+    (re.compile(r"(.)\1+"), r"\1"),
+    (re.compile(r"^rh"), "r"),
     (re.compile(r"(?<=[aeiouy])h$"), ""),
-    (re.compile(r"ph"), "f"), (re.compile(r"[kg]h"), "k"), (re.compile(r"[td]h"), "t"),
-    (re.compile(r"tsch|sch|tch|sh|ch|zh|dj|dz|tz|ts|j"), "j"), (re.compile(r"ck|q|c|g"), "k"),
-    (re.compile(r"x"), "ks"), (re.compile(r"z"), "s"), (re.compile(r"w"), "v"),
-    (re.compile(r"b"), "p"), (re.compile(r"d"), "t"), (re.compile(r"r(?=[^aeiouy]|$)"), ""),
-    (re.compile(r"r"), "l"), (re.compile(r"[aeiouy]+"), ""), (re.compile(r"(.)\1+"), r"\1"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"[kg]h"), "k"),
+    (re.compile(r"[td]h"), "t"),
+    (re.compile(r"tsch|sch|tch|sh|ch|zh|dj|dz|tz|ts|j"), "j"),
+    (re.compile(r"ck|q|c|g"), "k"),
+    (re.compile(r"x"), "ks"),
+    (re.compile(r"z"), "s"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"b"), "p"),
+    (re.compile(r"d"), "t"),
+    (re.compile(r"r(?=[^aeiouy]|$)"), ""),
+    (re.compile(r"r"), "l"),
+    (re.compile(r"[aeiouy]+"), ""),
+    (re.compile(r"(.)\1+"), r"\1"),
 ]
 
 

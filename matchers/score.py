@@ -8,6 +8,7 @@ symmetric in its two identities, so `compare(a, b).score == compare(b, a).score`
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -17,7 +18,7 @@ from matchers import tables
 from matchers.identity import Identity
 from matchers.names import NameForm, name_form
 from matchers.normalize import fold_document, ocr_document, sound_key
-from matchers.result import Band, Comparison, Feature
+from matchers.result import Band, Comparison, Feature, Hit
 
 DEFAULT_THRESHOLD = 0.70
 CONFIRMED, PROBABLE = 0.90, 0.80
@@ -30,6 +31,7 @@ NAME_FLOOR = 0.6  # unit similarity under which two words count as different
 FULL_CREDIT = 0.92  # unit similarity from which two words count as the same
 SOUND_FLOOR = 0.92  # similarity of two spellings sharing a sound key (Mohammed/Muhammad)
 SOUND_MIN = 0.55  # ...provided they are that alike already (a long key says little)
+SOUND_KEY_MIN = 2  # ...and their key has that many letters
 COMMON_PENALTY = 0.16
 DISTINCTIVE_INFO = 2.0  # summed word weights at which a name stops counting as common
 SINGLE_WORD_FACTOR = 0.7  # both names have 2+ words but only one matched
@@ -40,6 +42,7 @@ CURVE = 1.5
 DOB_EXACT, DOB_MONTH, DOB_YEAR = 0.12, 0.08, 0.05
 DOB_SWAP, DOB_TYPO = 0.07, 0.05
 DOB_NEAR, DOB_DIFFERENT = -0.05, -0.22
+DOB_CONFLICT = -0.15  # two full dates a year or a month apart: rarely one person
 NATIONALITY_SAME, NATIONALITY_DIFFERENT = 0.04, -0.06
 SEX_DIFFERENT = -0.10
 DOCUMENT_SAME, DOCUMENT_OCR = 0.35, 0.28
@@ -74,16 +77,35 @@ def word_similarity(a: str, b: str) -> float:
     sim = Indel.normalized_similarity(a, b)
     if SOUND_MIN <= sim < SOUND_FLOOR and min(len(a), len(b)) >= 3:
         ka = sound_key(a)
-        if len(ka) >= 2 and ka == sound_key(b):
+        if len(ka) >= SOUND_KEY_MIN and ka == sound_key(b):
             sim = max(sim, SOUND_FLOOR)
     return sim
 
 
-def _unit_similarity(xs: tuple[str, ...], ys: tuple[str, ...]) -> tuple[float, int, int]:
+def _spelled_similarity(a: str, b: str) -> float:
+    """Similarity of two words both joined from two: letters only, since the sound key of
+    such a word says little (HASAN ISLAM is not HOSEYN SALAMI)."""
+    return float(Indel.normalized_similarity(a, b))
+
+
+@lru_cache(maxsize=1_048_576)
+def _unit_similarity(
+    xs: tuple[str, ...], ys: tuple[str, ...], joined: bool
+) -> tuple[float, int, int]:
+    """Best similarity of two units' spellings and which spellings gave it (cached: the
+    aliases of one entry share most of their words)."""
     best, bi, bj = 0.0, 0, 0
     for i, x in enumerate(xs):
         for j, y in enumerate(ys):
-            s = 1.0 if x == y else word_similarity(x, y) if x < y else word_similarity(y, x)
+            s = (
+                1.0
+                if x == y
+                else _spelled_similarity(x, y)
+                if joined
+                else word_similarity(x, y)
+                if x < y
+                else word_similarity(y, x)
+            )
             if s > best:
                 best, bi, bj = s, i, j
                 if s == 1.0:
@@ -104,6 +126,14 @@ class NameMatch:
     pairs: tuple[tuple[str, str, float], ...]  # (query spelling, listed spelling, similarity)
     systems: tuple[str, ...]
 
+    def better_than(self, other: NameMatch) -> bool:
+        """The order `best_name` picks by: worth, then the names' text (a total order)."""
+        mine, theirs = self.value + self.rarity, other.value + other.rarity
+        return mine > theirs or (
+            mine == theirs
+            and (self.query.source, self.listed.source) < (other.query.source, other.listed.source)
+        )
+
 
 def _credit(sim: float) -> float:
     return min(1.0, max(0.0, (sim - NAME_FLOOR) / (FULL_CREDIT - NAME_FLOOR)))
@@ -114,14 +144,17 @@ def match_forms(q: NameForm, l_: NameForm) -> NameMatch:
     swapped = q.order_key > l_.order_key  # align in one canonical orientation: symmetric
     a, b = (l_, q) if swapped else (q, l_)
     cands = []
+    cut = a.truncated or b.truncated
+    b_units = [(j, ub.spellings, ub.mask & (ub.mask - 1) != 0) for j, ub in enumerate(b.units)]
     for i, ua in enumerate(a.units):
-        for j, ub in enumerate(b.units):
-            sim, si, sj = _unit_similarity(ua.spellings, ub.spellings)
-            if sim < NAME_FLOOR and (a.truncated or b.truncated):
-                sim = _truncated(a, ua.mask, ua.spellings, b, ub.mask, ub.spellings, sim)
-            if sim > NAME_FLOOR:
-                joined = (ua.mask & (ua.mask - 1) != 0) + (ub.mask & (ub.mask - 1) != 0)
-                cands.append((-sim, joined, i, j, si, sj))
+        xs, a_joined = ua.spellings, ua.mask & (ua.mask - 1) != 0
+        for j, ys, b_joined in b_units:
+            sim, si, sj = _unit_similarity(xs, ys, a_joined and b_joined)
+            if sim < NAME_FLOOR and cut:
+                ub = b.units[j]
+                sim = _truncated(a, ua.mask, xs, b, ub.mask, ys, sim)
+            if sim > NAME_FLOOR:  # equally similar: the pair covering more of the names first
+                cands.append((-sim, -(ua.weight + b.units[j].weight), i, j, si, sj))
     cands.sort()
     used_a = used_b = 0
     got_a = got_b = info = 0.0
@@ -143,8 +176,13 @@ def match_forms(q: NameForm, l_: NameForm) -> NameMatch:
             words_b += _content_words(b, ub.mask)
         pa, pb = ua.spellings[si], ub.spellings[sj]
         pairs.append((pb, pa, -neg_sim) if swapped else (pa, pb, -neg_sim))
-        systems.extend(_systems(q if not swapped else l_, ua.mask if not swapped else ub.mask,
-                                pa if not swapped else pb))
+        systems.extend(
+            _systems(
+                q if not swapped else l_,
+                ua.mask if not swapped else ub.mask,
+                pa if not swapped else pb,
+            )
+        )
     cov_a = got_a / a.total_weight if a.total_weight else 0.0
     cov_b = got_b / b.total_weight if b.total_weight else 0.0
     similarity = SHORT_SIDE * max(cov_a, cov_b) + (1 - SHORT_SIDE) * min(cov_a, cov_b)
@@ -153,12 +191,12 @@ def match_forms(q: NameForm, l_: NameForm) -> NameMatch:
     if _family_missed(a, used_a) or _family_missed(b, used_b):
         similarity -= FAMILY_MISS
     similarity = max(0.0, min(1.0, similarity))
-    value = NAME_MAX * _curve(similarity)
+    value = NAME_MAX * curve(similarity)
     rarity = -COMMON_PENALTY * max(0.0, 1.0 - info / DISTINCTIVE_INFO) if value > 0 else 0.0
     return NameMatch(value, rarity, similarity, info, q, l_, tuple(pairs), tuple(systems))
 
 
-def _curve(similarity: float) -> float:
+def curve(similarity: float) -> float:
     """Name similarity to evidence: flat near 1, falling fast below 0.8."""
     return max(0.0, 1.0 - float(((1.0 - similarity) / 0.5) ** CURVE))
 
@@ -183,7 +221,12 @@ def _systems(form: NameForm, mask: int, spelling: str) -> list[str]:
 
 
 def _truncated(
-    a: NameForm, ma: int, sa: tuple[str, ...], b: NameForm, mb: int, sb: tuple[str, ...],
+    a: NameForm,
+    ma: int,
+    sa: tuple[str, ...],
+    b: NameForm,
+    mb: int,
+    sb: tuple[str, ...],
     sim: float,
 ) -> float:
     """The last word of a name cut off by a full MRZ field matches any word it begins."""
@@ -213,6 +256,14 @@ class Prepared:
     documents_ocr: frozenset[str]
 
 
+_NONE: frozenset[str] = frozenset()
+
+
+def _frozen(items: Iterable[str]) -> frozenset[str]:
+    """A frozenset, the shared empty one when empty (a large list holds millions)."""
+    return frozenset(items) or _NONE
+
+
 def prepare(identity: Identity) -> Prepared:
     """Read an identity's names and attributes into comparable form."""
     docs = [fold_document(d.number) for d in identity.documents]
@@ -220,10 +271,10 @@ def prepare(identity: Identity) -> Prepared:
         forms=tuple(dict.fromkeys(name_form(n) for n in identity.names)),
         dates=tuple(_date(d) for d in identity.birth_dates),
         raw_dates=tuple(identity.birth_dates),
-        nationalities=frozenset(_alpha3(c) for c in identity.nationalities),
+        nationalities=_frozen(_alpha3(c) for c in identity.nationalities),
         sex=identity.sex if identity.sex in {"M", "F"} else None,
-        documents=frozenset(d for d in docs if d),
-        documents_ocr=frozenset(ocr_document(d) for d in docs if len(d) >= 5),
+        documents=_frozen(d for d in docs if d),
+        documents_ocr=_frozen(ocr_document(d) for d in docs if len(d) >= 5),
     )
 
 
@@ -250,7 +301,8 @@ def _alpha3(code: str) -> str:
 
 def _date_pair(a: Date, b: Date) -> tuple[float, str]:
     (ya, ma, da), (yb, mb, db) = a, b
-    if ma is not None and mb is not None and da is not None and db is not None:
+    full = ma is not None and mb is not None and da is not None and db is not None
+    if full:
         if (ya, ma, da) == (yb, mb, db):
             return DOB_EXACT, "same date of birth"
         if ya == yb and (ma, da) == (db, mb):
@@ -263,10 +315,10 @@ def _date_pair(a: Date, b: Date) -> tuple[float, str]:
             if ma == mb:
                 return DOB_MONTH, "same year and month of birth"
             if da is None or db is None or (ma, da) != (db, mb):
-                return DOB_NEAR, "same year, different month of birth"
+                return DOB_CONFLICT if full else DOB_NEAR, "same year, different month of birth"
         return DOB_YEAR, "same year of birth"
     if abs(ya - yb) == 1:
-        return DOB_NEAR, "year of birth one apart"
+        return DOB_CONFLICT if full else DOB_NEAR, "year of birth one apart"
     return DOB_DIFFERENT, "different date of birth"
 
 
@@ -308,8 +360,10 @@ def _name_detail(m: NameMatch) -> str:
     for form in (q, listed):
         if form.script not in {"Latin"}:
             systems = ", ".join(dict.fromkeys(s for s in m.systems if s != "as written"))
-            read.append(f"{form.how} {form.source} read as {form.reading().upper()}"
-                        + (f" ({systems})" if systems else ""))
+            read.append(
+                f"{form.how} {form.source} read as {form.reading().upper()}"
+                + (f" ({systems})" if systems else "")
+            )
     text = f"name {q.source!r} ~ {listed.source!r} similarity {m.similarity:.2f} [{words}]"
     return text + ("; " + "; ".join(read) if read else "")
 
@@ -322,16 +376,18 @@ class Scored:
     features: tuple[tuple[str, float, str], ...]
     name: NameMatch | None
 
-    def comparison(self, threshold: float) -> Comparison:
+    def comparison(self, threshold: float, construct: bool = False) -> Comparison:
+        """The model an officer reads; `construct` skips validation (the hot path)."""
         band = band_for(self.score, threshold)
         worded = [
             (n, v, _name_detail(self.name) if n == "name" and self.name is not None else d)
             for n, v, d in self.features
         ]
-        features = [Feature(name=n, value=round(v, 4), detail=d) for n, v, d in worded]
+        make = Feature.model_construct if construct else Feature
+        features = [make(name=n, value=round(v, 4), detail=d) for n, v, d in worded]
         explanation = "; ".join(f"{d} ({v:+.2f})" for _, v, d in worded)
         explanation += f" => {self.score:.2f} {band.value}"
-        return Comparison(
+        return (Comparison.model_construct if construct else Comparison)(
             score=self.score,
             band=band,
             alert=band is not Band.NONE,
@@ -348,20 +404,32 @@ def best_name(pq: Prepared, pl: Prepared) -> NameMatch | None:
     for fq in pq.forms:
         for fl in pl.forms:
             m = match_forms(fq, fl)
-            if best is None or m.value + m.rarity > best.value + best.rarity or (
-                m.value + m.rarity == best.value + best.rarity
-                and (m.query.source, m.listed.source) < (best.query.source, best.listed.source)
-            ):
+            if best is None or m.better_than(best):
                 best = m
     return best
 
 
-def score_prepared(pq: Prepared, pl: Prepared) -> Scored:
-    """Score two prepared identities."""
-    name = best_name(pq, pl)
+def max_bonus() -> float:
+    """The most the evidence besides names and documents can add (the index prunes by it)."""
+    return max(DOB_EXACT, DOB_MONTH, DOB_YEAR, DOB_SWAP, DOB_TYPO) + NATIONALITY_SAME
+
+
+def score_with(pq: Prepared, pl: Prepared, name: NameMatch | None) -> Scored:
+    """Score two prepared identities whose best name pair is already known."""
     features = _features(pq, pl, name)
     total = sum(v for _, v, _ in features)
     return Scored(round(min(1.0, max(0.0, total)), 4), tuple(features), name)
+
+
+def score_prepared(pq: Prepared, pl: Prepared) -> Scored:
+    """Score two prepared identities."""
+    return score_with(pq, pl, best_name(pq, pl))
+
+
+def hit_for(entry_id: str, scored: Scored, threshold: float) -> Hit:
+    """The hit of a scored entry, built without re-validating what the scorer made."""
+    c = scored.comparison(threshold, construct=True)
+    return Hit.model_construct(entry_id=entry_id, **dict(c))
 
 
 def compare(query: Identity, listed: Identity, threshold: float = DEFAULT_THRESHOLD) -> Comparison:

@@ -76,6 +76,12 @@ class WorkerMetrics:
             buckets=_MATCH_BUCKETS,
             registry=r,
         )
+        self.candidates = Histogram(
+            "borderwatch_match_candidates",
+            "Watchlist names scored for one crossing (what the index could not rule out).",
+            buckets=(0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000),
+            registry=r,
+        )
         self.consumer_lag = Gauge(
             "borderwatch_consumer_lag",
             "Crossings not yet processed, from fetch high-water marks, by partition.",
@@ -137,6 +143,7 @@ class WorkerMetrics:
                 continue
             self.crossings.labels(crossing.agency, crossing.checkpoint.country).inc()
             self.match_seconds.observe(outcome.match_seconds)
+            self.candidates.observe(outcome.candidates)
             self.observe_alerts(outcome.alerts, now, wall)
             for record in outcome.suppressed:
                 self.suppressed.labels(record.entry_id.split(":", 1)[0]).inc()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from matchers import Hit, Matcher
+from matchers import Hit, Matcher, MatchStats
 from streams.alert_history import AlertHistory
 from streams.events import Alert, CrossingEvent, DeadLetter, Disposition, alert_id_for
 from watchlists import WatchlistEntry
@@ -48,6 +48,7 @@ class Outcome:
     alerts: list[Alert] = field(default_factory=list)
     suppressed: list[Disposition] = field(default_factory=list)
     match_seconds: float = 0.0
+    candidates: int = 0  # names the index gave the scorer for this crossing
     dead_letter_without_original: bool = False  # the broker refused it with its bytes
 
 
@@ -200,8 +201,10 @@ class CrossingPipeline:
             if outcome.crossing is not None:
                 try:
                     started = time.perf_counter()
-                    hits = self.matcher.match(outcome.crossing.traveller)
+                    stats = MatchStats()
+                    hits = self.matcher.match(outcome.crossing.traveller, stats)
                     outcome.match_seconds = time.perf_counter() - started
+                    outcome.candidates = stats.scored
                     outcome.alerts = self.alerts_for(outcome.crossing, incoming, hits, retro, only)
                     self._review(outcome)
                 except Exception as exc:  # a matcher bug must not lose the crossing

@@ -27,8 +27,9 @@ def test_accuracy_on_fixed_sample() -> None:
     for dataset, match, query, listed in _rows():
         alert = compare(Identity(names=[query]), Identity(names=[listed])).alert
         family = dataset.split("-")[0]
-        cells[(family, "tp" if match and alert else "fn" if match else
-               "fp" if alert else "tn")] += 1
+        cells[
+            (family, "tp" if match and alert else "fn" if match else "fp" if alert else "tn")
+        ] += 1
     found = sum(v for (_, c), v in cells.items() if c == "tp")
     false_alerts = sum(v for (_, c), v in cells.items() if c == "fp")
     assert found >= 80, cells

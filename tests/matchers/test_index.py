@@ -5,8 +5,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from matchers import Hit, Identity, Matcher, compare
-from matchers.score import DEFAULT_THRESHOLD
+from matchers.bound import NameTable
+from matchers.names import name_form
+from matchers.score import DEFAULT_THRESHOLD, match_forms
 
 
 @dataclass(frozen=True)
@@ -15,15 +21,45 @@ class Entry:
     identity: Identity
 
 
-WORDS = ["Ali", "Hassan", "Mohammed", "Ayman", "Zawahiri", "Kim", "Jong", "Un", "Park", "Lee",
-         "Nguyen", "Van", "An", "Anh", "Tran", "Thi", "Lan", "Ivan", "Petrov", "Saddam",
-         "Hussein", "Tikriti", "Abdul", "Rahman", "Khalid", "Omar", "Yusuf", "Musa", "Ahmed"]
+WORDS = [
+    "Ali",
+    "Hassan",
+    "Mohammed",
+    "Ayman",
+    "Zawahiri",
+    "Kim",
+    "Jong",
+    "Un",
+    "Park",
+    "Lee",
+    "Nguyen",
+    "Van",
+    "An",
+    "Anh",
+    "Tran",
+    "Thi",
+    "Lan",
+    "Ivan",
+    "Petrov",
+    "Saddam",
+    "Hussein",
+    "Tikriti",
+    "Abdul",
+    "Rahman",
+    "Khalid",
+    "Omar",
+    "Yusuf",
+    "Musa",
+    "Ahmed",
+]
 
 
 def _entries(n: int, seed: int = 3) -> list[Entry]:
     rng = random.Random(seed)
-    return [Entry(f"e{i}", Identity(names=[" ".join(rng.sample(WORDS, rng.randint(2, 3)))]))
-            for i in range(n)]
+    return [
+        Entry(f"e{i}", Identity(names=[" ".join(rng.sample(WORDS, rng.randint(2, 3)))]))
+        for i in range(n)
+    ]
 
 
 def test_public_api() -> None:
@@ -57,17 +93,20 @@ def test_index_loses_nothing_exhaustive_scoring_finds() -> None:
         base = rng.choice(entries).identity.names[0].split()
         rng.shuffle(base)
         query = Identity(names=[" ".join(base).upper().replace("A", "E", 1)])
-        exhaustive = {e.entry_id for e in entries
-                      if compare(query, e.identity).score >= DEFAULT_THRESHOLD}
+        exhaustive = {
+            e.entry_id for e in entries if compare(query, e.identity).score >= DEFAULT_THRESHOLD
+        }
         assert exhaustive <= {h.entry_id for h in m.match(query)}
 
 
 def test_document_retrieval_without_name_match() -> None:
-    listed = Identity.model_validate({"names": ["Eric Badege"],
-                                      "documents": [{"number": "OB0243318"}]})
+    listed = Identity.model_validate(
+        {"names": ["Eric Badege"], "documents": [{"number": "OB0243318"}]}
+    )
     m = Matcher([Entry("x", listed), *_entries(50)])
-    q = Identity.model_validate({"names": ["Somebody Else"],
-                                 "documents": [{"number": "0B0243318"}]})
+    q = Identity.model_validate(
+        {"names": ["Somebody Else"], "documents": [{"number": "0B0243318"}]}
+    )
     assert [h.entry_id for h in m.match(q)] == ["x"]
 
 
@@ -77,4 +116,57 @@ def test_remove_unfiles_the_entry() -> None:
     for e in entries:
         assert m.remove(e.entry_id)
     assert len(m) == 0
-    assert not m._pairs and not m._words and not m._documents
+    assert not m._pairs and not m._other_pairs and not m._words and not m._documents
+    assert not m._names and not m._vocabulary and not m._near
+
+
+_MORE = [
+    "박",
+    "의춘",
+    "Zawahri",
+    "Mohamed",
+    "Hasan",
+    "Yi",
+    "A",
+    "PAK<<UI<CHUN",
+    "Rahmen",
+    "Kimjongun",
+]
+_WORDS = st.lists(st.sampled_from([*WORDS, *_MORE]), min_size=1, max_size=5).map(" ".join)
+
+
+@settings(max_examples=120, deadline=None)
+@given(_WORDS, st.lists(_WORDS, min_size=1, max_size=20))
+def test_name_bound_never_underestimates(query: str, listed: list[str]) -> None:
+    table = NameTable()
+    forms = [name_form(n) for n in listed]
+    for fid, form in enumerate(forms):
+        table.add(fid, form)
+    q = name_form(query)
+    bounds = table.upper_bounds(q, np.arange(len(forms)))
+    for form, bound in zip(forms, bounds.tolist(), strict=True):
+        m = match_forms(q, form)
+        assert m.value + m.rarity <= bound, (query, form.source)
+
+
+def test_entries_with_many_names_score_as_compare() -> None:
+    rng = random.Random(4)
+    entries = [
+        Entry(
+            f"m{i}",
+            Identity(
+                names=[
+                    " ".join(rng.sample(WORDS, rng.randint(2, 3))) for _ in range(rng.randint(1, 4))
+                ]
+            ),
+        )
+        for i in range(150)
+    ]
+    m = Matcher(entries)
+    for _ in range(40):
+        words = rng.choice(entries).identity.names[-1].split()
+        rng.shuffle(words)
+        query = Identity(names=[" ".join(words).replace("a", "e", 1), rng.choice(WORDS)])
+        want = {e.entry_id: compare(query, e.identity).score for e in entries}
+        got = {h.entry_id: h.score for h in m.match(query)}
+        assert got == {k: v for k, v in want.items() if v >= DEFAULT_THRESHOLD}

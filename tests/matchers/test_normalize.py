@@ -93,9 +93,15 @@ def test_honorifics_dropped() -> None:
 
 
 def test_arabic_abd_compounds_share_one_shape() -> None:
-    readings = {name_form(n).reading() for n in
-                ["Abdulrahman Khalid", "Abd al-Rahman Khalid", "Abdul Rahman Khalid",
-                 "Abdurrahman Khalid"]}
+    readings = {
+        name_form(n).reading()
+        for n in [
+            "Abdulrahman Khalid",
+            "Abd al-Rahman Khalid",
+            "Abdul Rahman Khalid",
+            "Abdurrahman Khalid",
+        ]
+    }
     assert readings == {"abdul rahman khalid"}
 
 
@@ -114,3 +120,9 @@ def test_clean_is_idempotent(text: str) -> None:
 @given(st.text(max_size=40))
 def test_fold_is_idempotent(text: str) -> None:
     assert fold(fold(text)) == fold(text)
+
+
+def test_greek_lunate_sigma_is_a_c_even_though_nfkc_makes_it_a_sigma() -> None:
+    # NFKC maps U+03F9 to capital sigma; the disguise must be undone before that
+    assert clean("\u03f9\u041d\u039f\u0395 HW\u0399") == "CHOE HWI"
+    assert clean("C\u0430rlo\u0455 \u03f9OVA") == "Carlos COVA"

@@ -14,8 +14,16 @@ def spellings(name: str) -> list[tuple[str, ...]]:
 
 @pytest.mark.parametrize(
     ("text", "script"),
-    [("박의춘", "Hangul"), ("张学友", "Han"), ("สมชาย", "Thai"), ("ສົມສັກ", "Lao"),
-     ("សុខ ហេង", "Khmer"), ("Путин", "Cyrillic"), ("محمد", "Arabic"), ("Nguyễn", "Latin")],
+    [
+        ("박의춘", "Hangul"),
+        ("张学友", "Han"),
+        ("สมชาย", "Thai"),
+        ("ສົມສັກ", "Lao"),
+        ("សុខ ហេង", "Khmer"),
+        ("Путин", "Cyrillic"),
+        ("محمد", "Arabic"),
+        ("Nguyễn", "Latin"),
+    ],
 )
 def test_script_detection(text: str, script: str) -> None:
     assert script_of(text) == script
@@ -29,8 +37,13 @@ def test_hangul_revised_and_mccune_reischauer() -> None:
 
 @pytest.mark.parametrize(
     ("syllable", "known_as"),
-    [("이", {"lee", "yi", "rhee"}), ("박", {"park", "pak", "bak"}), ("최", {"choi", "choe"}),
-     ("김", {"kim", "gim"}), ("정", {"jung", "jeong", "chung"})],
+    [
+        ("이", {"lee", "yi", "rhee"}),
+        ("박", {"park", "pak", "bak"}),
+        ("최", {"choi", "choe"}),
+        ("김", {"kim", "gim"}),
+        ("정", {"jung", "jeong", "chung"}),
+    ],
 )
 def test_korean_surnames_have_their_real_spellings(syllable: str, known_as: set[str]) -> None:
     assert known_as <= set(hangul_syllable(syllable, family=True).spellings)

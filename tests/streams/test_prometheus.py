@@ -103,6 +103,7 @@ def test_prometheus_counts_the_crossings_alerts_and_dead_letters_published(
         'sum(borderwatch_watchlist_entries{list_id="KNPA"})': 1.0,
         "min(borderwatch_index_ready)": 1.0,
         "sum(borderwatch_match_seconds_count)": float(len(valid)),
+        "sum(borderwatch_match_candidates_count)": float(len(valid)),
     }
     deadline = time.monotonic() + 45
     seen: dict[str, float | None] = {}

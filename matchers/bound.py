@@ -1,0 +1,234 @@
+"""An upper bound on the name score of one traveller name against many listed names at once.
+
+Scoring a pair of names exactly (`score.match_forms`) costs tens of microseconds in Python;
+a traveller reaches hundreds of listed names on a large list, and nearly all of them share
+a word or two and nothing more. This bound is computed for all of them together with one
+rapidfuzz `process.cdist` call and a few numpy reductions, and only the names it cannot
+rule out are scored exactly. It never underestimates (so it loses no alert):
+- each word's credit is at most the best credit any unit holding it gets against any unit
+  of the other name, so coverage is at most the weight-sum of those credits;
+- words matched with credit 0.5 or more are at most the words whose best credit is that
+  high (the single-word cap of `match_forms` applies when that is under two);
+- the common-name penalty is at least the one the coverage bound implies.
+
+Listed names live in flat arrays indexed by name id, so a query gathers its candidates with
+vectorized index arithmetic, never a Python loop over them. The arrays only grow: a removed
+name's rows stay as garbage until the arrays are rebuilt (`compact`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
+
+from matchers import tables
+from matchers.names import NameForm
+from matchers.normalize import sound_key
+from matchers.score import (
+    COMMON_PENALTY,
+    CURVE,
+    DISTINCTIVE_INFO,
+    FULL_CREDIT,
+    NAME_FLOOR,
+    NAME_MAX,
+    SHORT_SIDE,
+    SINGLE_WORD_FACTOR,
+    SOUND_FLOOR,
+    SOUND_KEY_MIN,
+    SOUND_MIN,
+)
+
+Array = np.ndarray[Any, Any]
+_SURE = 1e-9  # float slack: the bound must never fall under the exact score
+
+
+class _Column:
+    """A growable one-dimensional numpy array."""
+
+    def __init__(self, dtype: type) -> None:
+        self.data: Array = np.zeros(1024, dtype=dtype)
+        self.size = 0
+
+    def extend(self, values: list[Any]) -> int:
+        start, end = self.size, self.size + len(values)
+        if end > len(self.data):
+            grown = np.zeros(max(end, 2 * len(self.data)), dtype=self.data.dtype)
+            grown[: self.size] = self.data[: self.size]
+            self.data = grown
+        self.data[start:end] = values
+        self.size = end
+        return start
+
+    def set(self, index: int, value: Any) -> None:
+        if index >= len(self.data):
+            grown = np.zeros(max(index + 1, 2 * len(self.data)), dtype=self.data.dtype)
+            grown[: self.size] = self.data[: self.size]
+            self.data = grown
+        self.data[index] = value
+        self.size = max(self.size, index + 1)
+
+
+def _spans(starts: Array, lengths: Array) -> tuple[Array, Array]:
+    """The concatenated index ranges starts[i] .. starts[i] + lengths[i], and where each
+    range begins in the result."""
+    ends = np.cumsum(lengths)
+    firsts = ends - lengths
+    return np.repeat(starts - firsts, lengths) + np.arange(ends[-1]), firsts
+
+
+class NameTable:
+    """The listed names in flat arrays, addressed by name id."""
+
+    def __init__(self) -> None:
+        self._spelling_ids: dict[str, int] = {}
+        self.spellings: list[str] = []
+        self._spelling_key = _Column(np.int64)  # sound key id, -1 when it floors nothing
+        self._key_ids: dict[str, int] = {}
+        self._spelling_of_unit = _Column(np.int64)  # per unit spelling, flat
+        self._unit_size = _Column(np.int64)  # spellings per unit, flat
+        self._weight = _Column(np.float64)  # per token, flat
+        self._content = _Column(np.float64)  # 1.0 for a word that is not a particle
+        self._s_start = _Column(np.int64)  # per name: first unit spelling
+        self._s_len = _Column(np.int64)
+        self._u_start = _Column(np.int64)  # per name: first unit
+        self._t_start = _Column(np.int64)  # per name: first token
+        self._t_len = _Column(np.int64)
+        self._total = _Column(np.float64)  # per name: total weight
+        self._words = _Column(np.int64)  # per name: content words
+        self._one_letter = _Column(np.bool_)  # per spelling: an initial
+        self._cut = _Column(np.float64)  # per name: 1.0 for a cut-off MRZ name (not bounded)
+
+    def _spelling(self, s: str) -> int:
+        sid = self._spelling_ids.get(s)
+        if sid is None:
+            sid = self._spelling_ids[s] = len(self.spellings)
+            self.spellings.append(s)
+            key = sound_key(s)
+            kid = -1
+            if len(s) >= 3 and len(key) >= SOUND_KEY_MIN:
+                kid = self._key_ids.setdefault(key, len(self._key_ids))
+            self._spelling_key.extend([kid])
+            self._one_letter.extend([len(s) == 1])
+        return sid
+
+    def add(self, fid: int, form: NameForm) -> None:
+        """File a name under its id (ids are small integers handed out by the index)."""
+        sids = [self._spelling(s) for u in form.units for s in u.spellings]
+        self._s_start.set(fid, self._spelling_of_unit.extend(sids))
+        self._s_len.set(fid, len(sids))
+        self._u_start.set(fid, self._unit_size.extend([len(u.spellings) for u in form.units]))
+        self._t_start.set(fid, self._weight.extend([t.weight for t in form.tokens]))
+        self._content.extend([0.0 if t.particle else 1.0 for t in form.tokens])
+        self._t_len.set(fid, len(form.tokens))
+        self._total.set(fid, form.total_weight)
+        self._words.set(fid, sum(1 for t in form.tokens if not t.particle))
+        self._cut.set(fid, 1.0 if form.truncated else 0.0)
+
+    def _similarities(self, query: NameForm, sids: Array) -> Array:
+        """Unit similarity of each unit of the query with each listed spelling in `sids`.
+
+        The same values as `score.word_similarity` (an upper bound where a joined word is
+        compared: `match_forms` gives those no sound-key floor).
+        """
+        qs = [s for u in query.units for s in u.spellings]
+        ls = [self.spellings[i] for i in sids.tolist()]
+        sim: Array = process.cdist(
+            qs, ls, scorer=Indel.normalized_similarity, workers=1, dtype=np.float64
+        )
+        qkeys = np.array([self._query_key(s) for s in qs])
+        floor = (
+            (qkeys[:, None] == self._spelling_key.data[sids][None, :])
+            & (sim >= SOUND_MIN)
+            & (sim < SOUND_FLOOR)
+        )
+        sim[floor] = SOUND_FLOOR
+        groups = tables.surname_groups()
+        column: dict[str, int] | None = None
+        for r, q in enumerate(qs):
+            group = groups.get(q)
+            if group is not None:
+                column = column if column is not None else {s: c for c, s in enumerate(ls)}
+                for s in group:
+                    c = column.get(s, -1)
+                    if c >= 0 and s != q:
+                        sim[r, c] = 0.95
+            if len(q) == 1:
+                sim[r, :] = [1.0 if s == q else 0.75 if s[0] == q else 0.0 for s in ls]
+        for c in np.flatnonzero(self._one_letter.data[sids]).tolist():
+            s = ls[c]
+            sim[:, c] = [1.0 if q == s else 0.75 if q[0] == s else 0.0 for q in qs]
+        if len(query.units) == len(qs):
+            return sim
+        sizes = np.array([len(u.spellings) for u in query.units], dtype=np.int64)
+        starts = np.cumsum(sizes) - sizes
+        return np.maximum.reduceat(sim, starts, axis=0)
+
+    def _query_key(self, s: str) -> int:
+        if len(s) < 3:
+            return -2
+        key = sound_key(s)
+        return self._key_ids.get(key, -2) if len(key) >= SOUND_KEY_MIN else -2
+
+    def upper_bounds(self, query: NameForm, fids: Array) -> Array:
+        """For each listed name id, a bound on `match_forms(query, name)`'s value + rarity."""
+        s_start, s_len = self._s_start.data[fids], self._s_len.data[fids]
+        flat = self._spelling_of_unit.data[_spans(s_start, s_len)[0]]
+        uniq, inverse = np.unique(flat, return_inverse=True)
+        credit = np.clip(
+            (self._similarities(query, uniq) - NAME_FLOOR) / (FULL_CREDIT - NAME_FLOOR), 0.0, 1.0
+        )[:, inverse]
+        t_len = self._t_len.data[fids]
+        u_len = 2 * t_len - 1
+        units, u_first = _spans(self._u_start.data[fids], u_len)
+        unit_sizes = self._unit_size.data[units]
+        per_unit = np.maximum.reduceat(credit, np.cumsum(unit_sizes) - unit_sizes, axis=1)
+        # Listed side: each word's best credit over the units holding it.
+        best_unit = np.append(per_unit.max(axis=0), 0.0)
+        none = len(best_unit) - 1
+        tokens, t_first = _spans(self._t_start.data[fids], t_len)
+        u_off = np.repeat(u_first, t_len)
+        n = np.repeat(t_len, t_len)
+        t = np.arange(len(tokens)) - np.repeat(t_first, t_len)
+        single = u_off + t
+        left = np.where(t > 0, single + n - 1, none)
+        right = np.where(t < n - 1, single + n, none)
+        word = np.maximum(best_unit[single], np.maximum(best_unit[left], best_unit[right]))
+        got_l = np.add.reduceat(word * self._weight.data[tokens], t_first)
+        words_l = np.add.reduceat((word >= 0.5) * self._content.data[tokens], t_first)
+        # Query side: each query unit's best credit within each listed name.
+        per_name = np.maximum.reduceat(per_unit, u_first, axis=1)
+        qn = len(query.tokens)
+        rows = []
+        for k in range(qn):
+            row = per_name[k]
+            if k > 0:
+                row = np.maximum(row, per_name[qn + k - 1])
+            if k < qn - 1:
+                row = np.maximum(row, per_name[qn + k])
+            rows.append(row)
+        q_word = np.vstack(rows)
+        q_weight = np.array([tk.weight for tk in query.tokens])
+        q_content = np.array([0.0 if tk.particle else 1.0 for tk in query.tokens])
+        got_q = q_weight @ q_word
+        words_q = q_content @ (q_word >= 0.5)
+        cov_q = got_q / query.total_weight if query.total_weight else got_q * 0.0
+        total_l = self._total.data[fids]
+        cov_l = np.where(total_l > 0, got_l / np.where(total_l > 0, total_l, 1.0), 0.0)
+        sim = SHORT_SIDE * np.maximum(cov_q, cov_l) + (1 - SHORT_SIDE) * np.minimum(cov_q, cov_l)
+        q_words = int(q_content.sum())
+        single = (
+            (min(q_words, 2) >= 2)
+            & (self._words.data[fids] >= 2)
+            & (np.minimum(words_q, words_l) < 2)
+        )
+        sim = np.clip(np.where(single, sim * SINGLE_WORD_FACTOR, sim), 0.0, 1.0)
+        value = NAME_MAX * np.maximum(0.0, 1.0 - ((1.0 - sim) / 0.5) ** CURVE)
+        info = np.minimum(got_q, got_l)
+        rarity = np.where(
+            value > 0, -COMMON_PENALTY * np.maximum(0.0, 1.0 - info / DISTINCTIVE_INFO), 0.0
+        )
+        bound: Array = np.maximum(0.0, value + rarity) + _SURE
+        return np.where(self._cut.data[fids] > 0, np.inf, bound)
