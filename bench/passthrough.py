@@ -28,30 +28,14 @@ from pydantic import ValidationError
 from config import Settings
 from streams.cli import configure_logging
 from streams.events import CrossingEvent
-from streams.kafka import ensure_topics, faust_broker_url
+from streams.kafka import ensure_topics, faust_app
 
 SOURCE_TS_HEADER = "bench-source-ts"
 
 
 def build_app(settings: Settings, registry: CollectorRegistry) -> faust.App:
     s = settings
-    app = faust.App(
-        s.app_id,
-        broker=faust_broker_url(s),
-        store="memory://",
-        web_enabled=False,
-        topic_partitions=s.partitions,
-        topic_replication_factor=s.replication_factor,
-        broker_session_timeout=s.session_timeout_s,
-        broker_heartbeat_interval=s.heartbeat_interval_s,
-        broker_rebalance_timeout=s.rebalance_timeout_s,
-        broker_max_poll_interval=s.max_poll_interval_s,
-        broker_commit_interval=s.commit_interval_s,
-        consumer_auto_offset_reset="earliest",
-        producer_acks=-1,
-        producer_max_request_size=s.max_message_bytes + 65_536,
-        stream_wait_empty=True,
-    )
+    app = faust_app(s)
     crossings = app.topic(s.topic_crossings, key_serializer="raw", value_serializer="raw")
     out = app.topic(s.topic_alerts, key_serializer="raw", value_serializer="raw")
     ready = Gauge("passthrough_ready", "1 once the agent runs", registry=registry)

@@ -27,7 +27,7 @@ from matchers import Matcher
 from streams.alert_history import AlertHistory
 from streams.events import Alert, DeadLetter, Disposition
 from streams.follower import TopicFollower
-from streams.kafka import faust_broker_url, faust_credentials
+from streams.kafka import faust_app
 from streams.metrics import WorkerMetrics
 from streams.pipeline import CrossingPipeline, Incoming, Outcome
 from streams.retro import RetroHunter
@@ -141,25 +141,7 @@ class Worker:
 
     def _build_app(self) -> faust.App:
         s = self.settings
-        app = faust.App(
-            s.app_id,
-            broker=faust_broker_url(s),
-            broker_credentials=faust_credentials(s),
-            store="memory://",
-            web_enabled=False,
-            topic_partitions=s.partitions,
-            topic_replication_factor=s.replication_factor,
-            broker_session_timeout=s.session_timeout_s,
-            broker_heartbeat_interval=s.heartbeat_interval_s,
-            broker_rebalance_timeout=s.rebalance_timeout_s,
-            broker_max_poll_interval=s.max_poll_interval_s,
-            broker_commit_interval=s.commit_interval_s,
-            consumer_auto_offset_reset="earliest",
-            producer_acks=-1,
-            producer_max_request_size=s.max_message_bytes + 65_536,
-            producer_linger=0.005,  # alerts of a batch travel together
-            stream_wait_empty=True,
-        )
+        app = faust_app(s)
         crossings = app.topic(s.topic_crossings, key_serializer="raw", value_serializer="raw")
         self.alerts_topic = app.topic(s.topic_alerts, key_serializer="raw", value_serializer="raw")
         self.dlq_topic = app.topic(s.topic_dlq, key_serializer="raw", value_serializer="raw")

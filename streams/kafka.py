@@ -11,13 +11,16 @@ import ssl
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from config import Settings
+
+if TYPE_CHECKING:
+    import faust
 
 log = logging.getLogger(__name__)
 
@@ -189,3 +192,31 @@ def aiokafka_options(settings: Settings) -> dict[str, Any]:
 def faust_broker_url(settings: Settings) -> str:
     """The Faust broker URL for the configured bootstrap servers."""
     return ";".join(f"kafka://{server}" for server in settings.bootstrap_list)
+
+
+def faust_app(settings: Settings) -> faust.App:
+    """The Faust app of a worker (and of the benchmark's pass-through ceiling): one set of
+    consumer and producer settings, so the two are measured alike."""
+    import faust
+
+    s = settings
+    app: faust.App = faust.App(
+        s.app_id,
+        broker=faust_broker_url(s),
+        broker_credentials=faust_credentials(s),
+        store="memory://",
+        web_enabled=False,
+        topic_partitions=s.partitions,
+        topic_replication_factor=s.replication_factor,
+        broker_session_timeout=s.session_timeout_s,
+        broker_heartbeat_interval=s.heartbeat_interval_s,
+        broker_rebalance_timeout=s.rebalance_timeout_s,
+        broker_max_poll_interval=s.max_poll_interval_s,
+        broker_commit_interval=s.commit_interval_s,
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        producer_max_request_size=s.max_message_bytes + 65_536,
+        producer_linger=0.005,  # the alerts of a batch travel together
+        stream_wait_empty=True,  # finish the batch in hand before a rebalance or a stop
+    )
+    return app
