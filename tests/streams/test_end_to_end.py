@@ -157,7 +157,15 @@ def test_watchlist_updates_take_effect_for_later_crossings(
 ) -> None:
     settings, worker = running
     newcomer = entry("ASEANAPOL:0042", ["Nguyễn Văn Ân"], birth_dates=["1985-03-12"])
-    publish_watchlist(settings, (newcomer["entry_id"], newcomer), (WANTED["entry_id"], None))
+    expired = entry("ASEANAPOL:0007", ["Sok Vanna"], birth_dates=["1983-09-21"]) | {
+        "valid_until": "2026-11-21"  # the crossings below are on 2026-11-22
+    }
+    publish_watchlist(
+        settings,
+        (newcomer["entry_id"], newcomer),
+        (expired["entry_id"], expired),
+        (WANTED["entry_id"], None),
+    )
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:  # the feed applies updates within a second or so
         m = worker.metrics()
@@ -169,9 +177,13 @@ def test_watchlist_updates_take_effect_for_later_crossings(
         crossing("upd-1", ["NGUYEN VAN AN"], birth_dates=["1985-03-12"]),
         crossing("upd-2", ["PAK UI CHUN"], birth_dates=["1932-06-22"]),
     )
-    publish_crossings(settings, crossing("upd-3", ["NGUYEN VAN AN"], birth_dates=["1985-03-12"]))
+    publish_crossings(
+        settings,
+        crossing("upd-3", ["NGUYEN VAN AN"], birth_dates=["1985-03-12"]),
+        crossing("upd-4", ["SOK VANNA"], birth_dates=["1983-09-21"]),  # listed, but expired
+    )
     alerts = alerts_of(read_topic(settings, settings.topic_alerts, count_at_least(2)))
-    time.sleep(1.0)  # a wrongly raised alert for upd-2 would be produced by now
+    time.sleep(1.0)  # a wrongly raised alert for upd-2 or upd-4 would be produced by now
     alerts = alerts_of(read_topic(settings, settings.topic_alerts, count_at_least(3), timeout_s=3))
     assert sorted((a.event.event_id, a.entry.entry_id) for a in alerts) == [
         ("upd-1", "ASEANAPOL:0042"),
