@@ -379,32 +379,25 @@ def bench() -> None:
     """Benchmarks: matcher speed, pipeline throughput and latency, chaos, evasion."""
 
 
-@bench.command("matcher", context_settings=_PASS_THROUGH)
-@click.pass_context
-def bench_matcher(ctx: click.Context) -> None:
-    """Matches/s against 10k-1M entries, side by side with exhaustive scoring."""
-    _run_bench("matcher", ctx.args)
+_BENCHMARKS = {
+    "matcher": "Matches/s against 10k-1M entries, side by side with exhaustive scoring.",
+    "pipeline": "Crossings/s and crossing-to-alert latency of the whole stream vs a pass-through.",
+    "chaos": "Kill the worker at random moments and account for every crossing and alert.",
+    "evasion": "Disguise listed names the ways an adversary would; how many still alert.",
+}
 
 
-@bench.command("pipeline", context_settings=_PASS_THROUGH)
-@click.pass_context
-def bench_pipeline(ctx: click.Context) -> None:
-    """Crossings/s and crossing-to-alert latency of the whole stream vs a pass-through."""
-    _run_bench("pipeline", ctx.args)
+def _bench_command(module: str, summary: str) -> click.Command:
+    def run(ctx: click.Context) -> None:
+        _run_bench(module, ctx.args)
+
+    return click.Command(
+        module, callback=click.pass_context(run), help=summary, context_settings=_PASS_THROUGH
+    )
 
 
-@bench.command("chaos", context_settings=_PASS_THROUGH)
-@click.pass_context
-def bench_chaos(ctx: click.Context) -> None:
-    """Kill the worker at random moments and account for every crossing and alert."""
-    _run_bench("chaos", ctx.args)
-
-
-@bench.command("evasion", context_settings=_PASS_THROUGH)
-@click.pass_context
-def bench_evasion(ctx: click.Context) -> None:
-    """Disguise listed names the ways an adversary would; how many still alert."""
-    _run_bench("evasion", ctx.args)
+for _module, _summary in _BENCHMARKS.items():
+    bench.add_command(_bench_command(_module, _summary))
 
 
 def main() -> None:

@@ -14,11 +14,9 @@ import os
 import random
 import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -34,6 +32,7 @@ from streams.events import Alert
 from streams.kafka import consumer, ensure_topics, producing
 from streams.publish import send_entries
 from streams.render import render_alert
+from streams.worker_process import WorkerProcess, start_command, stop_process
 from watchlists import WatchlistEntry, load
 from watchlists.loaders import packaged_un_list
 
@@ -353,18 +352,6 @@ class DemoSummary:
         return "\n".join(lines)
 
 
-def _scrape(url: str) -> dict[str, float]:
-    """Sum each metric family of the worker's /metrics (the demo's view of progress)."""
-    totals: dict[str, float] = {}
-    with urllib.request.urlopen(url, timeout=2) as response:
-        for line in response.read().decode().splitlines():
-            if line.startswith("borderwatch_") and " " in line:
-                name, value = line.rsplit(" ", 1)
-                family = name.split("{", 1)[0]
-                totals[family] = totals.get(family, 0.0) + float(value)
-    return totals
-
-
 class AlertCollector(threading.Thread):
     """Reads the alerts topic from the start while the demo streams."""
 
@@ -393,17 +380,7 @@ class AlertCollector(threading.Thread):
             c.close()
 
 
-def _start_child(settings: Settings, args: list[str], log_path: Path) -> subprocess.Popen[bytes]:
-    """A `borderwatch` command in its own process, with these settings as its environment."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "streams.cli", *args],
-        env={**os.environ, **settings.as_env()},
-        stdout=log_path.open("ab"),
-        stderr=subprocess.STDOUT,
-    )
-
-
-def _start_worker(settings: Settings, metrics_port: int, log_path: Path) -> subprocess.Popen[bytes]:
+def _start_worker(settings: Settings, metrics_port: int, log_path: Path) -> WorkerProcess:
     fast_start = {  # one worker, so no rebalance to wait for: join the group quickly
         name: min(getattr(settings, name), value)
         for name, value in (
@@ -413,7 +390,7 @@ def _start_worker(settings: Settings, metrics_port: int, log_path: Path) -> subp
         )
     }
     child = settings.model_copy(update={**fast_start, "metrics_port": metrics_port})
-    return _start_child(child, ["worker"], log_path)
+    return WorkerProcess(child, log_path).start()
 
 
 def _port_or_free(port: int) -> int:
@@ -426,20 +403,6 @@ def _port_or_free(port: int) -> int:
             except OSError:
                 pass
     return free_port()
-
-
-def _wait_ready(url: str, worker: subprocess.Popen[bytes], timeout_s: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if worker.poll() is not None:
-            raise RuntimeError(f"the worker exited with {worker.returncode} before it was ready")
-        try:
-            if _scrape(url).get("borderwatch_index_ready") == 1.0:
-                return
-        except OSError:
-            pass
-        time.sleep(0.25)
-    raise RuntimeError(f"the worker was not ready within {timeout_s:.0f} s")
 
 
 def run_demo(
@@ -487,13 +450,13 @@ def run_demo(
         progress(
             f"worker starting (log: {workdir / 'worker.log'}); metrics on {summary.metrics_url}"
         )
-        console = _start_child(
+        console = start_command(
             settings.model_copy(update={"console_port": console_port}),
             ["console"],
             workdir / "console.log",
         )
         progress(f"alert console (coordination centre) on {summary.console_url}")
-        _wait_ready(summary.metrics_url, worker)
+        worker.wait_ready(timeout_s=120.0)
         progress("worker ready; streaming a simulated day of crossings")
         collector.start()
         plants = list(DEMO_PLANTS) + _un_plants(un, rng, 3)
@@ -517,31 +480,29 @@ def run_demo(
             for junk in (b'{"event_id": "demo-bad-1", "agency": "TH-IMM"}', b"\x00not json"):
                 producer.send(settings.topic_crossings, value=junk)
                 summary.malformed += 1
-        _drain(summary, started)
+        _drain(summary, worker, started)
         if hold is not None:
             hold(summary)
     finally:
         collector.stop_event.set()
         if collector.is_alive():
             collector.join(timeout=5)
-        for child in (console, worker):
-            if child is not None:
-                child.terminate()
-                try:
-                    child.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+        stop_process(console)
+        if worker is not None:
+            worker.stop()
         if broker is not None:
             broker.stop()
     return summary
 
 
-def _drain(summary: DemoSummary, started: float, timeout_s: float = 120.0) -> None:
+def _drain(
+    summary: DemoSummary, worker: WorkerProcess, started: float, timeout_s: float = 120.0
+) -> None:
     """Wait until the worker has counted every crossing, then for the alerts to arrive."""
     deadline = time.monotonic() + timeout_s
     total = summary.published + summary.malformed
     while time.monotonic() < deadline:
-        seen = _scrape(summary.metrics_url)
+        seen = worker.totals()
         summary.processed = int(seen.get("borderwatch_crossings_total", 0))
         summary.dead_letters = int(seen.get("borderwatch_crossings_invalid_total", 0))
         if summary.processed + summary.dead_letters >= total:

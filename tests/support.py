@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from kafka import KafkaConsumer, TopicPartition
@@ -16,71 +11,9 @@ from kafka.consumer.fetcher import ConsumerRecord
 
 from config import Settings
 from streams.kafka import consumer
+from streams.worker_process import WorkerProcess
 
-
-class WorkerProcess:
-    """`python -m streams.cli worker` with the given settings."""
-
-    def __init__(self, settings: Settings, log_path: Path) -> None:
-        self.settings = settings
-        self.log_path = log_path
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def metrics_url(self) -> str:
-        return f"http://127.0.0.1:{self.settings.metrics_port}/metrics"
-
-    def start(self) -> WorkerProcess:
-        env = {**os.environ, **self.settings.as_env()}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", "worker"],
-            env=env,
-            stdout=self.log_path.open("ab"),
-            stderr=subprocess.STDOUT,
-        )
-        return self
-
-    def metrics(self) -> dict[str, float]:
-        """Each sample line of /metrics, keyed by its name with labels."""
-        with urllib.request.urlopen(self.metrics_url, timeout=2) as response:
-            text = response.read().decode()
-        samples = {}
-        for line in text.splitlines():
-            if line and not line.startswith("#"):
-                name, value = line.rsplit(" ", 1)
-                samples[name] = float(value)
-        return samples
-
-    def wait_ready(self, timeout_s: float = 60.0) -> WorkerProcess:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            assert self.process is not None
-            if self.process.poll() is not None:
-                raise AssertionError(f"worker exited with {self.process.returncode}: {self.tail()}")
-            try:
-                if self.metrics().get("borderwatch_index_ready") == 1.0:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise AssertionError(f"worker not ready in {timeout_s} s: {self.tail()}")
-
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-3000:]
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process = None
+__all__ = ["WorkerProcess", "count_at_least", "crossing", "entry", "read_topic"]
 
 
 def read_topic(
