@@ -84,7 +84,6 @@ class NameTable:
 
     def __init__(self) -> None:
         self._spelling_ids: dict[str, int] = {}
-        self.spellings: list[str] = []
         self._spelling_key = _Column(np.int64)  # sound key id, -1 when it floors nothing
         self._key_ids: dict[str, int] = {}
         self._spelling_of_unit = _Column(np.int64)  # per unit spelling, flat
@@ -99,19 +98,22 @@ class NameTable:
         self._total = _Column(np.float64)  # per name: total weight
         self._words = _Column(np.int64)  # per name: content words
         self._one_letter = _Column(np.bool_)  # per spelling: an initial
+        self._text = _Column(object)  # per spelling: the spelling (gathered without a loop)
+        self._first = _Column(np.int32)  # per spelling: its first letter
         self._cut = _Column(np.float64)  # per name: 1.0 for a cut-off MRZ name (not bounded)
 
     def _spelling(self, s: str) -> int:
         sid = self._spelling_ids.get(s)
         if sid is None:
-            sid = self._spelling_ids[s] = len(self.spellings)
-            self.spellings.append(s)
+            sid = self._spelling_ids[s] = len(self._spelling_ids)
             key = sound_key(s)
             kid = -1
             if len(s) >= 3 and len(key) >= SOUND_KEY_MIN:
                 kid = self._key_ids.setdefault(key, len(self._key_ids))
             self._spelling_key.extend([kid])
             self._one_letter.extend([len(s) == 1])
+            self._text.extend([s])
+            self._first.extend([ord(s[0]) if s else 0])
         return sid
 
     def add(self, fid: int, form: NameForm) -> None:
@@ -128,13 +130,14 @@ class NameTable:
         self._cut.set(fid, 1.0 if form.truncated else 0.0)
 
     def _similarities(self, query: NameForm, sids: Array) -> Array:
-        """Unit similarity of each unit of the query with each listed spelling in `sids`.
+        """Unit similarity of each unit of the query with each listed spelling in `sids`
+        (sorted, distinct).
 
         The same values as `score.word_similarity` (an upper bound where a joined word is
         compared: `match_forms` gives those no sound-key floor).
         """
         qs = [s for u in query.units for s in u.spellings]
-        ls = [self.spellings[i] for i in sids.tolist()]
+        ls = self._text.data[sids].tolist()
         sim: Array = process.cdist(
             qs, ls, scorer=Indel.normalized_similarity, workers=1, dtype=np.float64
         )
@@ -146,20 +149,24 @@ class NameTable:
         )
         sim[floor] = SOUND_FLOOR
         groups = tables.surname_groups()
-        column: dict[str, int] | None = None
+        first, one = self._first.data[sids], self._one_letter.data[sids]
         for r, q in enumerate(qs):
             group = groups.get(q)
             if group is not None:
-                column = column if column is not None else {s: c for c, s in enumerate(ls)}
-                for s in group:
-                    c = column.get(s, -1)
-                    if c >= 0 and s != q:
-                        sim[r, c] = 0.95
+                members = np.array(
+                    [self._spelling_ids.get(s, -1) for s in group if s != q], dtype=np.int64
+                )
+                cols = np.minimum(np.searchsorted(sids, members), len(sids) - 1)
+                sim[r, cols[sids[cols] == members]] = 0.95
             if len(q) == 1:
-                sim[r, :] = [1.0 if s == q else 0.75 if s[0] == q else 0.0 for s in ls]
-        for c in np.flatnonzero(self._one_letter.data[sids]).tolist():
-            s = ls[c]
-            sim[:, c] = [1.0 if q == s else 0.75 if q[0] == s else 0.0 for q in qs]
+                sim[r, :] = np.where(first == ord(q), np.where(one, 1.0, 0.75), 0.0)
+        initials = np.flatnonzero(one)
+        if len(initials):
+            q_first = np.array([ord(q[0]) for q in qs])[:, None]
+            q_one = np.array([len(q) == 1 for q in qs])[:, None]
+            sim[:, initials] = np.where(
+                q_first == first[initials][None, :], np.where(q_one, 1.0, 0.75), 0.0
+            )
         if len(query.units) == len(qs):
             return sim
         sizes = np.array([len(u.spellings) for u in query.units], dtype=np.int64)

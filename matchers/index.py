@@ -35,6 +35,7 @@ import numpy as np
 
 from matchers import tables
 from matchers.bound import NameTable
+from matchers.evidence import EvidenceTable
 from matchers.identity import Identity
 from matchers.names import NameForm
 from matchers.normalize import sound_key
@@ -64,6 +65,7 @@ MAX_PAIR_UNITS = 8
 RARE_KEY_MIN = 64  # a word key is rare under max(RARE_KEY_MIN, len(list) / RARE_KEY_SHARE)
 RARE_KEY_SHARE = 2_000
 ALIKE_CACHE = 65_536
+DIRECT = 8  # so few candidate names are scored exactly at once (cheaper than bounding them)
 # The similarity at which a word counts as matched (credit 0.5, see score.match_forms).
 WORD_MATCH = NAME_FLOOR + 0.5 * (FULL_CREDIT - NAME_FLOOR)
 
@@ -219,6 +221,7 @@ class Matcher:
         self._name_entries: dict[int, str | set[str]] = {}  # one entry id, or several
         self._next_id = 0
         self._table = NameTable()
+        self._evidence = EvidenceTable()
         self._pairs: dict[object, Posting] = {}
         self._other_pairs: dict[object, Posting] = {}
         self._words: dict[object, Posting] = {}
@@ -257,7 +260,7 @@ class Matcher:
             frozenset(s for t in form.tokens for s in t.spellings),
         )
 
-    def _file_name(self, form: NameForm, eid: str) -> int:
+    def _file_name(self, form: NameForm, eid: str, prepared: Prepared) -> int:
         fid = self._name_ids.get(form.source)
         if fid is not None:
             have = self._name_entries[fid]
@@ -265,6 +268,7 @@ class Matcher:
                 self._name_entries[fid] = {have, eid}
             else:
                 have.add(eid)
+            self._evidence.add(fid, prepared.dates)
             return fid
         fid = self._next_id
         self._next_id += 1
@@ -272,6 +276,8 @@ class Matcher:
         self._name_ids[form.source] = fid
         self._names[fid] = form
         self._table.add(fid, form)
+        self._evidence.reset(fid)
+        self._evidence.add(fid, prepared.dates)
         self._name_entries[fid] = eid
         for pk in filed.pairs:
             _add(self._pairs, pk, fid)
@@ -297,10 +303,12 @@ class Matcher:
                 return
         else:
             entries.discard(eid)
-            if len(entries) > 1:
-                return
-            if entries:
+            if len(entries) == 1:
                 self._name_entries[fid] = next(iter(entries))
+            if entries:
+                self._evidence.reset(fid)
+                for other in entries:
+                    self._evidence.add(fid, self._filed[other].prepared.dates)
                 return
         filed = self._keys(self._names.pop(fid))
         del self._name_entries[fid]
@@ -331,7 +339,7 @@ class Matcher:
         self.remove(entry.entry_id)
         prepared = prepare(entry.identity)
         eid = entry.entry_id
-        names = tuple(self._file_name(form, eid) for form in prepared.forms)
+        names = tuple(self._file_name(form, eid, prepared) for form in prepared.forms)
         documents = prepared.documents  # the shared empty set for most entries
         if documents:
             documents = documents | prepared.documents_ocr
@@ -457,15 +465,19 @@ class Matcher:
         candidates, documents = self._candidates(prepared)
         scored_names = 0
         bonus = max_bonus()
-        # Each listed name is scored once per traveller name, and only if its bound
-        # (matchers.bound) leaves it a chance to alert; an entry's best name is among them.
+        # Each listed name is scored once per traveller name, and only if the bounds on what
+        # its entries' other evidence (matchers.evidence) and the name (matchers.bound) can
+        # reach leave it a chance to alert; an entry's best name is among them.
         best: dict[str, NameMatch] = {}
         for q, fids in zip(prepared.forms, candidates, strict=True):
             if not fids:
                 continue
             order = np.fromiter(sorted(fids), dtype=np.int64, count=len(fids))
-            if not q.truncated:
-                order = order[self._table.upper_bounds(q, order) + bonus >= self.threshold]
+            evidence = self._evidence.upper_bounds(prepared, order)
+            alive = evidence + NAME_MAX >= self.threshold
+            order, evidence = order[alive], evidence[alive]
+            if not q.truncated and len(order) > DIRECT:
+                order = order[self._table.upper_bounds(q, order) + evidence >= self.threshold]
             scored_names += len(order)
             for fid in order.tolist():
                 m = match_forms(q, self._names[fid])

@@ -170,3 +170,38 @@ def test_entries_with_many_names_score_as_compare() -> None:
         want = {e.entry_id: compare(query, e.identity).score for e in entries}
         got = {h.entry_id: h.score for h in m.match(query)}
         assert got == {k: v for k, v in want.items() if v >= DEFAULT_THRESHOLD}
+
+
+def test_dated_entries_score_as_compare() -> None:
+    """Birth dates prune most names before scoring; what alerts is still what compare says."""
+    rng = random.Random(9)
+
+    def person(names: list[str]) -> Identity:
+        year = rng.choice((1984, 1985, 1986, 1995))
+        dates = [f"{year}-0{rng.randint(1, 3)}-0{rng.randint(1, 3)}"]
+        return Identity(
+            names=names,
+            birth_dates=rng.choice([[], dates, [d[:4] for d in dates], [*dates, "1975"]]),
+            nationalities=rng.choice([[], ["KHM"], ["VNM"]]),
+        )
+
+    entries = [
+        Entry(f"d{i}", person([" ".join(rng.sample(WORDS, rng.randint(2, 3)))])) for i in range(200)
+    ]
+    m = Matcher(entries)
+    for entry in entries[:20]:  # a name shared by two entries, then one of them removed
+        m.upsert(Entry(entry.entry_id + "x", person(entry.identity.names)))
+    for entry in entries[:10]:
+        m.remove(entry.entry_id + "x")
+    held = (
+        [e for e in entries if e.entry_id in m]
+        + [
+            Entry(e.entry_id + "x", m.get(e.entry_id + "x").identity)  # type: ignore[union-attr]
+            for e in entries[10:20]
+        ]
+    )
+    for _ in range(60):
+        query = person([rng.choice(entries).identity.names[0]])
+        want = {e.entry_id: compare(query, e.identity).score for e in held}
+        got = {h.entry_id: h.score for h in m.match(query)}
+        assert got == {k: v for k, v in want.items() if v >= DEFAULT_THRESHOLD}
