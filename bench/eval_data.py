@@ -274,24 +274,63 @@ def name_frequencies(
 
 
 _ARABIC = re.compile(r"^[\u0600-\u06FF]+$")
+_LATIN_ARTICLES = {"al", "el", "ul", "ur", "ar", "as", "ad", "an", "at", "az", "ash", "ud", "ed"}
 
 
 def arabic_spellings(people: list[Person]) -> Counter[tuple[str, str]]:
-    """(Arabic word, Latin spelling) counts from listed names written in both scripts."""
+    """(Arabic word, Latin spelling) counts from listed names written in both scripts.
+
+    Arabic words are folded as the reader folds them (hamza seats, Persian letters), the
+    article and a joined Abd are split off, and a native name is aligned word by word with
+    the primary name or the first good alias with as many words whose consonants agree.
+    """
+    from matchers.transliterate import fold_arabic
+
     counts: Counter[tuple[str, str]] = Counter()
     for person in people:
-        latin = [w for w in words(person.primary) if w not in {"al", "el"}]
+        latins = [person.primary] + [a for a, q in person.aliases if q != "Low"]
         for native in person.native:
-            arabic = [_strip_al(w) for w in native.split()]
-            if not all(_ARABIC.match(w) for w in arabic) or len(arabic) != len(latin):
+            arabic = _arabic_words(fold_arabic(native))
+            if not arabic or not all(_ARABIC.match(w) for w in arabic):
                 continue
-            if all(_consonant_compatible(a, w) for a, w in zip(arabic, latin, strict=True)):
-                counts.update(zip(arabic, latin, strict=True))
+            for name in latins:
+                latin = _latin_words(name)
+                if len(arabic) == len(latin) and all(
+                    _consonant_compatible(a, w) for a, w in zip(arabic, latin, strict=True)
+                ):
+                    counts.update(zip(arabic, latin, strict=True))
+                    break
     return counts
 
 
+def _arabic_words(native: str) -> list[str]:
+    out = []
+    for word in native.split():
+        word = _strip_al(word)
+        if word.startswith("عبد") and len(word) > 4:
+            out.append("عبد")
+            word = _strip_al(word[3:])
+        out.append(word)
+    return out
+
+
+def _latin_words(name: str) -> list[str]:
+    out: list[str] = []
+    for w in words(name):
+        if w in _LATIN_ARTICLES:
+            continue
+        joined = re.match(r"^abd(?:ul|el|al|u|e|a)?([a-z]{3,})$", w)
+        if w in {"abd", "abdul", "abdel", "abdal", "abdu"}:
+            out.append("abdul")
+        elif joined and not joined.group(1).startswith(("lah", "llah", "ulla", "alla")):
+            out += ["abdul", re.sub(r"^(.)\1", r"\1", joined.group(1))]
+        else:
+            out.append(w)
+    return out
+
+
 def _strip_al(word: str) -> str:
-    return word[2:] if word.startswith("ال") and len(word) > 3 else word
+    return word[2:] if word.startswith("ال") and len(word) > 3 and word != "الله" else word
 
 
 def _consonant_compatible(arabic: str, latin: str) -> bool:

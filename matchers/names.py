@@ -26,6 +26,7 @@ PARTICLES = frozenset(
         "al",
         "el",
         "ul",
+        "ur",
         "ad",
         "ar",
         "as",
@@ -95,6 +96,13 @@ HONORIFICS = frozenset(
         "mulla",
         "maulana",
         "mawlawi",
+        "maulawi",
+        "mawlavi",
+        "molvi",
+        "moulvi",
+        "mufti",
+        "doctor",
+        "hajj",
         "maulvi",
         "qari",
         "commander",
@@ -170,7 +178,7 @@ def _token(reading: Reading) -> Token:
 _ABD = frozenset(
     ["abd", "abdu", "abdul", "abdel", "abdal", "abdoul", "abdol", "abdool", "abdur", "abdus"]
 )
-_ABD_JOINED = re.compile(r"^abd(?:ul|el|al|oul|ool|ol|ur|us|u|e|a)?([a-z]{4,})$")
+_ABD_JOINED = re.compile(r"^abd(?:ul|el|al|oul|ool|ol|ur|us|u|e|a)?([a-z]{3,})$")
 _ARTICLE = frozenset(["al", "el", "ul", "ar", "ur", "as", "us", "ad", "an", "ash", "at", "az"])
 
 
@@ -193,19 +201,41 @@ def _arabic_compounds(words: list[str]) -> list[str]:
     return out
 
 
+# How lists abbreviate Muhammad (MHD AMER, Md. Hossain).
+_ABBREVIATIONS = {
+    "mhd": ("muhammad",),
+    "md": ("mohammad",),
+    "mohd": ("mohammad",),
+    "muhd": ("muhammad",),
+}
+# Generational suffixes: "LAVILLA, JR" is not a family name followed by a given name.
+SUFFIXES = frozenset(["jr", "sr", "junior", "senior", "ii", "iii"])
+
+
+@lru_cache(maxsize=65_536)
+def _latin_spellings(word: str, icao: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A Latin word's spellings: as written, the ICAO zone form, a known abbreviation's
+    full word, and X spelt KS as Slavic and Arabic transliterations write it (Alex, Aleks)."""
+    pairs = [(word, "as written"), (icao, "ICAO 9303")]
+    pairs += [(full, "abbreviation") for full in _ABBREVIATIONS.get(word, ())]
+    if "x" in word:
+        pairs.append((word.replace("x", "ks"), "X written KS"))
+    seen = dict(pairs[:1])
+    for spelling, system in pairs[1:]:
+        seen.setdefault(spelling, system)
+    return tuple(seen), tuple(seen.values())
+
+
 def _latin_readings(text: str, family_first: bool) -> list[Reading]:
     plain, icao = latin_words(text), icao_words(text)
     if len(icao) != len(plain):
         icao = plain
     if any(w.startswith("abd") for w in plain):
         plain = icao = _arabic_compounds(plain)
-    out = []
-    for n, (p, i) in enumerate(zip(plain, icao, strict=True)):
-        pairs = [(p, "as written")] + ([(i, "ICAO 9303")] if i != p else [])
-        out.append(
-            Reading(tuple(s for s, _ in pairs), tuple(h for _, h in pairs), family_first and n == 0)
-        )
-    return out
+    return [
+        Reading(*_latin_spellings(p, i), family_first and n == 0)
+        for n, (p, i) in enumerate(zip(plain, icao, strict=True))
+    ]
 
 
 # Honorifics that transliteration glues to the name they precede (HAJIMUHAMMAD).
@@ -241,8 +271,10 @@ def name_form(name: str) -> NameForm:
         text = text.replace("<", " ")
         script = script_of(text)
         if script == "Latin":
-            if "," in text:  # "FAMILY, Given" as lists write it
-                family_part, _, given_part = text.partition(",")
+            family_part, _, given_part = text.partition(",")
+            if set(latin_words(given_part)) <= SUFFIXES:  # "RUBEN PESTANO LAVILLA, JR"
+                text, given_part = family_part, ""
+            if given_part:  # "FAMILY, Given" as lists write it
                 readings = [
                     Reading(r.spellings, r.systems, True)
                     for r in _latin_readings(family_part, False)
@@ -254,7 +286,7 @@ def name_form(name: str) -> NameForm:
         else:
             readings = read(text, script)
             how = script
-    kept = [_unglued(r) for r in readings if r.spellings[0] not in HONORIFICS]
+    kept = [_unglued(r) for r in readings if r.spellings[0] not in HONORIFICS | SUFFIXES]
     readings = (kept or readings)[:MAX_TOKENS] or [Reading(("x",), ("unknown",), False)]
     tokens = tuple(_token(r) for r in readings)
     units = [Unit(1 << n, t.spellings, t.weight) for n, t in enumerate(tokens)]

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from anyascii import anyascii
 
@@ -88,13 +89,19 @@ def read(text: str, script: str) -> list[Reading]:
     if script == "Hangul":
         return _read_hangul(text)
     if script == "Han":
-        return _read_han(text)
+        return read_japanese(text) or _read_han(text)
+    if script == "Kana":
+        return read_japanese(text) or [
+            _reading([(_hepburn(w), "Hepburn")]) for w in text.split()
+        ]
     if script == "Thai":
         return [_read_thai(w) for w in text.split()]
     if script == "Cyrillic":
         return [_read_cyrillic(w) for w in text.split()]
     if script == "Arabic":
         return _read_arabic(text)
+    if script == "Khmer":
+        return [_read_khmer(w) for w in text.split()]
     return [_reading([(w, "Unicode transliteration")]) for w in latin_words(text)]
 
 
@@ -347,6 +354,93 @@ def _read_han(text: str) -> list[Reading]:
     return out
 
 
+# -- Japanese -------------------------------------------------------------------------------
+# A Japanese name in kanji is read word by word: the family name (two or three kanji that
+# pykakasi's dictionary knows as one word: 藤井 Fujii) and the given name, whose readings
+# are many (颯真 Sōma or Fūma), so the given name also gets each kanji's dictionary readings
+# combined. Long vowels are written as passports and lists write them (Gotō, Goto, Gotoh).
+_KANA = re.compile("[\u3040-\u30ff]")
+_JAPANESE_MARKS = "々〆ヶ"
+
+
+@lru_cache(maxsize=1)
+def _kakasi() -> Any:
+    import pykakasi  # heavy; loaded on the first Japanese name
+
+    return pykakasi.kakasi()  # type: ignore[no-untyped-call]
+
+
+def _kanwa(char: str) -> dict[str, list[tuple[str, Any]]]:
+    """pykakasi's dictionary entries starting with one kanji: word -> [(reading, context)]."""
+    from pykakasi.kanji import Kanwa
+
+    table = Kanwa().load(char)  # type: ignore[no-untyped-call]
+    return table if isinstance(table, dict) else {}
+
+
+def _hepburn(kana: str) -> str:
+    return "".join(str(seg["hepburn"]) for seg in _kakasi().convert(kana))
+
+
+def _long_vowels(spelling: str) -> list[str]:
+    """Hepburn as written (satou, yuuma), as passports write it (sato), and with OH (satoh)."""
+    short = re.sub(r"ou|oo", "o", spelling).replace("uu", "u")
+    return [spelling, short, re.sub(r"o$", "oh", short) if spelling.endswith("ou") else short]
+
+
+def _word_readings(word: str) -> list[str]:
+    """A word's readings in pykakasi's dictionary (hiragana), if it is an entry."""
+    return [reading for reading, _ in _kanwa(word[0]).get(word, [])] if word else []
+
+
+def _family_length(chars: str) -> int:
+    """Kanji in the family name: the longest dictionary word of 2-3 kanji leaving a given name."""
+    for n in (3, 2):
+        if len(chars) > n and _word_readings(chars[:n]):
+            return n
+    return 0
+
+
+def _japanese_word(word: str, family: bool, chinese: bool) -> Reading:
+    pairs: list[tuple[str, str]] = []
+    whole = _hepburn(word)
+    pairs += [(s, "Hepburn") for s in _long_vowels(whole)]
+    for kana in _word_readings(word):
+        pairs += [(s, "Hepburn (dictionary reading)") for s in _long_vowels(_hepburn(kana))]
+    if not family and 1 < len(word) <= 3:
+        combined = [""]
+        for char in word:
+            readings = [_hepburn(k) for k in _word_readings(char)[:4]] or [_hepburn(char)]
+            combined = [a + b for a in combined for b in readings]
+        for spelling in combined:
+            pairs += [(s, "Hepburn (kanji readings)") for s in _long_vowels(spelling)[1:2]]
+    if chinese:  # kanji only: it may be a Chinese name after all (林家豪 Lin Chia-hao)
+        spellings = [""]
+        for char in word:
+            spellings = [a + b for a in spellings for b in han_character(char).spellings[:2]]
+        pairs += [(s, "Hanyu Pinyin") for s in spellings[:2]]
+    return _reading(pairs, family)
+
+
+@lru_cache(maxsize=16_384)
+def read_japanese(text: str) -> list[Reading] | None:
+    """A name read as Japanese, family name first; None when it does not look Japanese."""
+    words = text.split()
+    chars = "".join(words)
+    if len(chars) < 2 or not all(_hepburn(ch) for ch in chars if ch not in _JAPANESE_MARKS):
+        return None  # a character Japanese does not use (simplified Chinese 张, 泽)
+    if len(words) > 1:
+        family, given = words[0], words[1:]
+    else:
+        n = _family_length(chars)
+        family, given = chars[:n], [chars[n:]]
+    kanji_only = not (_KANA.search(text) or any(m in text for m in _JAPANESE_MARKS))
+    if kanji_only and (len(family) < 2 or family in _COMPOUND_HAN):
+        return None  # one-kanji family name: read as Chinese
+    readings = [_japanese_word(family, True, kanji_only)] if family else []
+    return readings + [_japanese_word(w, False, kanji_only) for w in given if w]
+
+
 # -- Thai -----------------------------------------------------------------------------------
 _THAI_INFORMAL = [("ph", "p"), ("th", "t"), ("kh", "k"), ("ch", "j"), ("o", "or"), ("u", "oo")]
 
@@ -360,6 +454,163 @@ def _read_thai(word: str) -> Reading:
     for a, b in _THAI_INFORMAL:
         if a in rtgs:
             pairs.append((rtgs.replace(a, b), "informal Thai spelling"))
+    return _reading(pairs)
+
+
+# -- Khmer ----------------------------------------------------------------------------------
+# Cambodian names as passports and lists spell them (the French-based popular spelling: Sok,
+# Keo, Chhay, Meas, Um), syllable by syllable. A Khmer vowel sign is read one way after the
+# first-series consonants and another after the second series (មាស Meas, សារ Sar), and
+# lists waver between the two readings and between aspirated and plain letters (Chhan/Chan,
+# Dith/Dit), so each syllable keeps its likely spellings.
+# Consonant -> (onset spellings, final spellings, series).
+_KHMER_CONSONANTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], int]] = {
+    "ក": (("k",), ("k",), 1),
+    "ខ": (("kh", "k"), ("k",), 1),
+    "គ": (("k",), ("k",), 2),
+    "ឃ": (("kh", "k"), ("k",), 2),
+    "ង": (("ng",), ("ng",), 2),
+    "ច": (("ch",), ("ch",), 1),
+    "ឆ": (("chh", "ch"), ("ch",), 1),
+    "ជ": (("ch", "j"), ("ch",), 2),
+    "ឈ": (("chh", "ch"), ("ch",), 2),
+    "ញ": (("nh", "n"), ("nh", "n"), 2),
+    "ដ": (("d",), ("t", "d"), 1),
+    "ឋ": (("th", "t"), ("t",), 1),
+    "ឌ": (("d",), ("t", "d"), 1),
+    "ឍ": (("th", "t"), ("t",), 2),
+    "ណ": (("n",), ("n",), 1),
+    "ត": (("t",), ("t", "th"), 1),
+    "ថ": (("th", "t"), ("t", "th"), 1),
+    "ទ": (("t",), ("t", "th"), 2),
+    "ធ": (("th", "t"), ("t", "th"), 2),
+    "ន": (("n",), ("n",), 2),
+    "ប": (("b", "p"), ("p", "b"), 1),
+    "ផ": (("ph", "p"), ("p",), 1),
+    "ព": (("p",), ("p",), 2),
+    "ភ": (("ph", "p"), ("p",), 2),
+    "ម": (("m",), ("m",), 2),
+    "យ": (("y",), ("y", ""), 2),
+    "រ": (("r",), ("r", ""), 2),
+    "ល": (("l",), ("l",), 2),
+    "វ": (("v", "w"), ("v", "o"), 2),
+    "ស": (("s",), ("s", "h"), 1),
+    "ហ": (("h",), ("h",), 1),
+    "ឡ": (("l",), ("l",), 1),
+    "អ": (("",), ("",), 1),
+}
+# Vowel signs (with nikahit ំ and reahmuk ះ) -> (first-series, second-series) spellings;
+# "" is the inherent vowel.
+_KHMER_VOWELS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "": (("a", "o"), ("o", "a")),
+    "ា": (("a",), ("ea", "a")),
+    "ិ": (("e", "i"), ("i", "e")),
+    "ី": (("ei", "i", "y"), ("i", "y", "ei")),
+    "ឹ": (("oe", "e", "i"), ("ue", "i", "eu")),
+    "ឺ": (("eu", "oe"), ("eu", "ue")),
+    "ុ": (("o", "u"), ("u", "o")),
+    "ូ": (("ou", "o", "u"), ("u", "ou", "o")),
+    "ួ": (("uo", "ou"), ("uo", "ou")),
+    "ើ": (("aeu", "eu", "oe"), ("eu", "oe")),
+    "ឿ": (("oea", "eua"), ("oea", "eua")),
+    "ៀ": (("ie", "ia", "i"), ("ie", "ia", "i")),
+    "េ": (("e", "ei"), ("e",)),
+    "ែ": (("ae", "e"), ("ae", "e")),
+    "ៃ": (("ai", "ay"), ("ey", "ei", "ai")),
+    "ោ": (("ao", "o"), ("o", "ou")),
+    "ៅ": (("au", "ao"), ("ov", "ou", "au")),
+    "ំ": (("am", "om"), ("um", "om")),
+    "ុំ": (("om", "um"), ("um", "om")),
+    "ាំ": (("am", "aim"), ("oam", "eam", "am")),
+    "ះ": (("ah", "eah"), ("eah", "ah")),
+    "េះ": (("eh",), ("eh",)),
+    "ោះ": (("aoh", "oh"), ("uoh", "oh")),
+    "ុះ": (("oh", "uh"), ("uh", "oh")),
+    "័": (("a", "e"), ("e", "a", "oa")),
+    "ាំង": (("aing", "ang"), ("eang", "oang", "ang")),
+}
+# Independent vowels: the syllable's onset and vowel in one letter (ឯក Ek, ឱម Om).
+_KHMER_INDEPENDENT = {
+    "ឥ": ("e", "i"),
+    "ឦ": ("ei", "i"),
+    "ឧ": ("o", "u"),
+    "ឩ": ("u", "ou"),
+    "ឪ": ("ov", "au"),
+    "ឫ": ("rue", "ru"),
+    "ឬ": ("rue", "ru"),
+    "ឭ": ("lue",),
+    "ឮ": ("lue",),
+    "ឯ": ("ae", "e"),
+    "ឰ": ("ai",),
+    "ឱ": ("ao", "o"),
+    "ឳ": ("au", "ao"),
+}
+_KHMER_SERIES_1, _KHMER_SERIES_2 = "\u17c9", "\u17ca"  # muusikatoan, triisap
+_KHMER_COENG = "\u17d2"
+_KHMER_SIGNS = frozenset("ាិីឹឺុូួើឿៀេែៃោៅំះ័")
+_KHMER_SILENT = frozenset("\u17cb\u17cc\u17cd\u17ce\u17cf\u17d1\u17dd")
+
+
+def _khmer_syllables(word: str) -> list[list[str]]:
+    """Each syllable of a Khmer word as its likely Latin spellings, likeliest first."""
+    chars = [c for c in word if c not in _KHMER_SILENT]
+    syllables: list[list[str]] = []
+    n = 0
+    while n < len(chars):
+        ch = chars[n]
+        n += 1
+        if ch in _KHMER_INDEPENDENT:
+            onsets: tuple[str, ...] = ("",)
+            vowels = _KHMER_INDEPENDENT[ch]
+        elif ch in _KHMER_CONSONANTS:
+            onsets, _, series = _KHMER_CONSONANTS[ch]
+            if ch == "ប" and n < len(chars) and chars[n] == _KHMER_SERIES_1:
+                onsets = ("p", "b")
+            while n < len(chars) and chars[n] in (_KHMER_SERIES_1, _KHMER_SERIES_2, _KHMER_COENG):
+                if chars[n] == _KHMER_COENG and n + 1 < len(chars):
+                    sub = _KHMER_CONSONANTS.get(chars[n + 1])
+                    onsets = tuple(o + sub[0][0] for o in onsets) if sub else onsets
+                    n += 2
+                    continue
+                series = 1 if chars[n] == _KHMER_SERIES_1 else 2
+                n += 1
+            sign = ""
+            while n < len(chars) and chars[n] in _KHMER_SIGNS:
+                sign += chars[n]
+                n += 1
+            if sign == "ាំ" and n < len(chars) and chars[n] == "ង":
+                sign += chars[n]  # Taing, Chheang: the nasal is one with the vowel
+                n += 1
+            table = _KHMER_VOWELS.get(sign) or _KHMER_VOWELS.get(sign[:1]) or (("a",), ("a",))
+            vowels = table[series - 1]
+        else:
+            continue
+        finals: tuple[str, ...] = ("",)
+        # A consonant closes the syllable unless a vowel sign follows it (it opens the next).
+        if n < len(chars) and chars[n] in _KHMER_CONSONANTS:
+            after = chars[n + 1] if n + 1 < len(chars) else ""
+            if after not in _KHMER_SIGNS and after not in (_KHMER_SERIES_1, _KHMER_SERIES_2):
+                finals = _KHMER_CONSONANTS[chars[n]][1]
+                n += 1
+                while n + 1 < len(chars) and chars[n] == _KHMER_COENG:
+                    if n + 2 < len(chars) and chars[n + 2] in _KHMER_SIGNS:
+                        n += 1  # it opens the next syllable (បុប្ផា Bop-pha)
+                        break
+                    n += 2  # a subscript under a final letter is not pronounced (ចន្ទ Chan)
+                if n < len(chars) and chars[n] in "ំះ":
+                    n += 1
+        spellings = [o + v + f for v in vowels for o in onsets for f in finals]
+        syllables.append(list(dict.fromkeys(spellings))[:6])
+    return syllables
+
+
+@lru_cache(maxsize=16_384)
+def _read_khmer(word: str) -> Reading:
+    spellings = [""]
+    for syllable in _khmer_syllables(word):
+        spellings = [a + b for a in spellings for b in syllable][:24]
+    pairs = [(s, "Khmer popular spelling") for s in spellings if s]
+    pairs.append((anyascii(word), "Unicode transliteration"))
     return _reading(pairs)
 
 
@@ -474,6 +725,22 @@ def _read_cyrillic(word: str) -> Reading:
 # -- Arabic ---------------------------------------------------------------------------------
 _ARABIC_DIACRITICS = re.compile(r"[\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")
 _AL = "ال"
+# One letter per sound: hamza seats, Persian and Urdu forms of yeh, kaf and heh.
+_ARABIC_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ی": "ي",
+        "ې": "ي",
+        "ک": "ك",
+        "ہ": "ه",
+        "ھ": "ه",
+        "ۀ": "ه",
+        "ة": "ه",
+    }
+)
 # The words every Arabic name is made of, in the spellings lists use for them.
 _ARABIC_COMMON = {
     "عبد": ("abdul", "abd", "abdel"),
@@ -481,30 +748,156 @@ _ARABIC_COMMON = {
     "بن": ("bin", "ben", "ibn"),
     "ابن": ("ibn", "bin"),
     "بنت": ("bint", "binti"),
-    "أبو": ("abu", "abou"),
     "ابو": ("abu", "abou"),
+    "ولد": ("ould", "walad", "wuld"),
 }
+# Consonants as English-language lists write them (Arabic, Persian, Urdu and Pashto letters).
+# Ain and hamza are written as no letter: lists drop them (Ali, Saad, Jafar).
+_ARABIC_CONSONANTS = {
+    "ب": "b",
+    "ت": "t",
+    "ث": "th",
+    "ج": "j",
+    "ح": "h",
+    "خ": "kh",
+    "د": "d",
+    "ذ": "dh",
+    "ر": "r",
+    "ز": "z",
+    "س": "s",
+    "ش": "sh",
+    "ص": "s",
+    "ض": "d",
+    "ط": "t",
+    "ظ": "z",
+    "ع": "",
+    "غ": "gh",
+    "ف": "f",
+    "ق": "q",
+    "ك": "k",
+    "ل": "l",
+    "م": "m",
+    "ن": "n",
+    "ه": "h",
+    "ء": "",
+    "ئ": "",
+    "ؤ": "",
+    "پ": "p",
+    "چ": "ch",
+    "ژ": "zh",
+    "گ": "g",
+    "ٹ": "t",
+    "ڈ": "d",
+    "ڑ": "r",
+    "ں": "n",
+    "ځ": "z",
+    "څ": "s",
+    "ټ": "t",
+    "ډ": "d",
+    "ړ": "r",
+    "ږ": "zh",
+    "ښ": "kh",
+    "ګ": "g",
+    "ڼ": "n",
+}
+_ARABIC_LONG = {"ا": "a", "و": "u", "ي": "i", "ى": "a", "ے": "e", "ۍ": "ai"}
+
+
+def _arabic_letters(word: str) -> list[tuple[str, bool]]:
+    """(Latin letters, is a vowel) per letter: waw and yeh are consonants (w, y) at the start
+    of a word and next to a vowel, long vowels (u, i) after a consonant."""
+    out: list[tuple[str, bool]] = []
+    for n, ch in enumerate(word):
+        nxt = word[n + 1] if n + 1 < len(word) else ""
+        after_vowel = not out or out[-1][1] or word[n - 1] in "عءئؤ"
+        if ch in "وي" and (after_vowel or nxt == "ا"):
+            out.append(("w" if ch == "و" else "y", False))
+        elif ch in _ARABIC_LONG:
+            out.append((_ARABIC_LONG[ch], True))
+        elif ch in "عءئؤ":
+            # Ain and hamza carry a vowel lists write (Ali, Omar, Saad): a vowel of its own.
+            out.append(("a", True) if n == 0 or nxt not in _ARABIC_LONG else ("", True))
+        elif ch in _ARABIC_CONSONANTS:
+            out.append((_ARABIC_CONSONANTS[ch], False))
+    return out
+
+
+def vocalized(word: str) -> list[str]:
+    """Latin spellings of an unvowelled Arabic-script word, with the short vowels the script
+    leaves out put back: after every consonant that another consonant follows (محمود ->
+    mahamud), and the leaner syllable shape consonant-vowel-consonant (mahmud). Both spell
+    the consonants lists write, so a listed spelling shares their sound key."""
+    letters = _arabic_letters(word)
+    full, lean = [], []
+    lean_vowel = False  # the lean spelling so far ends in a vowel
+    for n, (latin, vowel) in enumerate(letters):
+        full.append(latin)
+        lean.append(latin)
+        nxt = letters[n + 1] if n + 1 < len(letters) else None
+        if vowel or nxt is None or nxt[1]:
+            lean_vowel = vowel or (lean_vowel and not latin)
+            continue
+        full.append("a")
+        if not lean_vowel or n == 0:  # an onset: a vowel follows it; else it closes a syllable
+            lean.append("a")
+            lean_vowel = True
+        else:
+            lean_vowel = False
+    out = ["".join(full), "".join(lean)]
+    if word.endswith("ه") and len(letters) > 1 and not letters[-2][1]:
+        out.append(out[0] + "a")  # Taha, Talha
+    if word.endswith("ى"):
+        out.append(out[1][:-1] + "i")  # written for Persian final yeh too (Haqqani)
+    if letters and not letters[0][1] and len(letters) > 1:
+        out.append(out[1].replace("a", "u", 1))  # Muhammad, Husayn, Yusuf: u first
+    return list(dict.fromkeys(s for s in out if s))
+
+
+# Letters Persian, Urdu and Pashto say otherwise than Arabic does (Zia, Zakir, Sanaullah).
+_PERSIAN_VALUES = str.maketrans({"ث": "س", "ذ": "ز", "ض": "ز", "ظ": "ز"})
+_SUN_LETTERS = frozenset("تثدذرزسشصضطظلن")
+
+
+def fold_arabic(text: str) -> str:
+    """Arabic-script text without vowel marks and with one letter per sound (أحمد = احمد)."""
+    text = _ARABIC_DIACRITICS.sub("", unicodedata.normalize("NFKC", text))
+    return text.translate(_ARABIC_FOLD)
 
 
 def _read_arabic(text: str) -> list[Reading]:
-    text = _ARABIC_DIACRITICS.sub("", unicodedata.normalize("NFKC", text))
+    text = fold_arabic(text)
     out: list[Reading] = []
     for word in text.split():
-        if word.startswith(_AL) and len(word) > 3 and word != "الله":
-            out.append(_reading([("al", "Arabic article")]))
+        article = word.startswith(_AL) and len(word) > 3 and word != "الله"
+        if article:
             word = word[2:]
         if word.startswith("عبد") and len(word) > 4:
-            out.append(_arabic_word("عبد"))
+            out.append(_arabic_word("عبد", False, False))
             word = word[3:]
+            article = False  # Abd al-Rahman: lists write Abdul Rahman, Abdulrahman
             if word.startswith(_AL) and len(word) > 3:
                 word = word[2:]
-        out.append(_arabic_word(word))
+        # Nur al-Din, Zia ur-Rahman: the article joins the word it precedes, so a list's
+        # Noureddine or Shamsuddin matches the two words written together.
+        joined = article and bool(out) and out[-1].spellings[0] not in {"bin", "ibn", "bint"}
+        out.append(_arabic_word(word, article, joined))
     return out
 
 
 @lru_cache(maxsize=16_384)
-def _arabic_word(word: str) -> Reading:
-    pairs = [(s, "spelling in use") for s in _ARABIC_COMMON.get(word, ())]
-    pairs += [(s, "spelling in use") for s in tables.arabic_spellings().get(word, ())]
+def _arabic_word(word: str, article: bool = False, joined: bool = False) -> Reading:
+    known = [*_ARABIC_COMMON.get(word, ()), *tables.arabic_spellings().get(word, ())]
+    pairs = [(s, "spelling in use") for s in known]
+    supplied = vocalized(word)
+    persian = word.translate(_PERSIAN_VALUES)
+    if persian != word:
+        supplied = [supplied[0], *vocalized(persian)[:2], *supplied[1:]]
+    pairs += [(s, "Arabic script, vowels supplied") for s in supplied]
+    if article:
+        base = pairs[0][0]
+        sun = word[0] in _SUN_LETTERS and base[:1] not in "aeiou"
+        assimilated = [v + (base[0] if sun else "l") + base for v in "ue"]
+        prefixed = ["al" + base, *assimilated] if not joined else [*assimilated, "al" + base]
+        pairs = pairs[:1] + [(s, "Arabic article joined") for s in prefixed] + pairs[1:]
     pairs.append((anyascii(word), "Unicode transliteration"))
     return _reading(pairs)

@@ -1,0 +1,72 @@
+"""Name structure of Latin-script names: suffixes, titles, particles, abbreviations."""
+
+from __future__ import annotations
+
+import pytest
+
+from matchers import Identity, compare
+from matchers.names import name_form
+
+
+def spellings(name: str) -> list[tuple[str, ...]]:
+    return [t.spellings for t in name_form(name).tokens]
+
+
+def alerts(query: str, listed: str) -> bool:
+    return compare(Identity(names=[query]), Identity(names=[listed])).alert
+
+
+def test_generational_suffix_after_a_comma_is_not_a_given_name() -> None:
+    form = name_form("RUBEN PESTANO LAVILLA, JR")  # UN list
+    assert [t.spellings[0] for t in form.tokens] == ["ruben", "pestano", "lavilla"]
+    assert not any(t.family for t in form.tokens)
+    assert alerts("Ruben Pestano LAVILLA", "RUBEN PESTANO LAVILLA, JR")
+
+
+def test_family_comma_given_is_still_read_family_first() -> None:
+    form = name_form("LAVILLA, Ruben")
+    assert [(t.spellings[0], t.family) for t in form.tokens] == [
+        ("lavilla", True),
+        ("ruben", False),
+    ]
+
+
+def test_suffix_alone_or_without_comma() -> None:
+    assert spellings("Smith Jr") == [("smith",)]
+    assert spellings("Jr.") == [("jr",)]  # nothing else to read: kept rather than empty
+
+
+def test_titles_are_dropped() -> None:
+    assert spellings("Doctor Muthanna al-Dari") == spellings("Muthanna al-Dari")
+    assert spellings("Maulawi Ahmed SHAH") == spellings("Ahmed SHAH")
+
+
+def test_ur_is_a_particle() -> None:
+    form = name_form("Zia-ur-Rahman MADANI")
+    assert [t.particle for t in form.tokens] == [False, True, False, False]
+
+
+def test_muhammad_abbreviation_reads_as_the_full_name() -> None:
+    (mhd, _, _) = spellings("Mhd Amer ALCHWIKI")  # OFAC alias
+    assert mhd == ("mhd", "muhammad")
+    assert alerts("Mhd Amer ALCHWIKI", "Mohammad Amer AL-CHWIKI")
+    assert not alerts("Mhd Amer ALCHWIKI", "Mohammad Omar ALKHATIB")
+
+
+def test_x_is_also_spelt_ks() -> None:
+    (alex, _) = spellings("Alex KRIVORUCHKO")  # OFAC alias of Aleksey KRIVORUCHKO
+    assert alex == ("alex", "aleks")
+    assert alerts("Alex KRIVORUCHKO", "Aleksey KRIVORUCHKO")
+    assert not alerts("Alex KRIVORUCHKO", "Alexei NAVALNY")
+
+
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [
+        ("ABDULHAI MOTMAEN", ["abdul", "hai", "motmaen"]),  # UN list
+        ("Abdurrahman BASHIR", ["abdul", "rahman", "bashir"]),
+        ("Abdullah SENUSSI", ["abdullah", "senussi"]),  # Abd-Allah: one name, kept whole
+    ],
+)
+def test_joined_abd_names_split(written: str, words: list[str]) -> None:
+    assert [t.spellings[0] for t in name_form(written).tokens] == words
