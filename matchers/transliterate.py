@@ -441,6 +441,13 @@ def read_japanese(text: str) -> list[Reading] | None:
     return readings + [_japanese_word(w, False, kanji_only) for w in given if w]
 
 
+def warm() -> None:
+    """Load every reader's dictionaries now (pykakasi's take seconds), so that the first
+    traveller whose name needs one does not wait for it."""
+    for name in ("山田太郎", "张伟", "김민준", "สมชาย ใจดี", "សុខ ជា", "Иван", "محمد"):
+        read(name, script_of(name))
+
+
 # -- Thai -----------------------------------------------------------------------------------
 _THAI_INFORMAL = [("ph", "p"), ("th", "t"), ("kh", "k"), ("ch", "j"), ("o", "or"), ("u", "oo")]
 

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from config import Settings
 from matchers import Matcher
+from matchers.transliterate import warm
 from streams.alert_history import AlertHistory
 from streams.events import Alert, DeadLetter, Disposition
 from streams.follower import TopicFollower
@@ -160,8 +161,10 @@ class Worker:
 
         @app.agent(crossings, name="match-crossings")
         async def match_crossings(stream: faust.StreamT[Any]) -> None:
+            warming = asyncio.get_running_loop().run_in_executor(None, warm)
             await self.feed.ready.wait()
             await self.history_follower.ready.wait()
+            await warming
             self.metrics.ready.set(1)
             batches = stream.take_events(s.batch_size, within=s.batch_within_s)  # type: ignore[attr-defined]
             async for events in batches:

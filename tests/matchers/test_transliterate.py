@@ -263,3 +263,11 @@ def test_khmer_written_without_space_or_with_zero_width_space_still_matches() ->
 def test_khmer_syllable_split_at_a_subscript_that_opens_the_next_syllable() -> None:
     (bopha,) = spellings("បុប្ផា")
     assert "boppha" in bopha
+
+
+def test_warm_loads_every_reader_before_the_first_traveller() -> None:
+    from matchers import transliterate
+
+    transliterate.warm()
+    assert transliterate._kakasi.cache_info().currsize == 1  # pykakasi's dictionaries loaded
+    assert transliterate.read_japanese.cache_info().currsize >= 1
