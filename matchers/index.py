@@ -472,7 +472,7 @@ class Matcher:
         for q, fids in zip(prepared.forms, candidates, strict=True):
             if not fids:
                 continue
-            order = np.fromiter(sorted(fids), dtype=np.int64, count=len(fids))
+            order = np.fromiter(fids, dtype=np.int64, count=len(fids))  # any order will do
             evidence = self._evidence.upper_bounds(prepared, order)
             alive = evidence + NAME_MAX >= self.threshold
             order, evidence = order[alive], evidence[alive]
