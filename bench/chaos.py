@@ -4,9 +4,12 @@ or workers come and go; then every crossing is accounted for.
     python -m bench.chaos --events 20000 --kills 3          # SIGKILL the worker 3 times
     python -m bench.chaos --events 20000 --outage 30        # freeze the broker for 30 s
     python -m bench.chaos --events 20000 --scale-out        # one worker, then two, then one
-    python -m bench.chaos --events 200000 --burst           # all at once; peak RSS
+    python -m bench.chaos --events 200000 --burst           # all before the worker starts
 
-Without --bootstrap an embedded broker of the run's own is started (needed for --outage).
+The workers' RSS is sampled all along (LOGS/memory.tsv: time, pid, VmRSS, VmHWM, crossings
+committed); the report gives the highest RSS per tenth of the stream committed, which for a
+burst shows whether memory follows the backlog. Without --bootstrap an embedded broker of
+the run's own is started (needed for --outage).
 A planted crossing is a listed person (same name, birth date and document number as the
 entry) and must raise its alert; an invalid one must reach the DLQ verbatim; every crossing
 is covered by the worker group's committed offsets reaching the end of each partition
@@ -33,7 +36,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--scale-out", action="store_true",
                     help="add a second worker at 20%% progress, stop it at 60%%")
     ap.add_argument("--burst", action="store_true",
-                    help="publish everything before the worker takes any (peak RSS)")
+                    help="publish everything before the worker starts (RSS against the backlog)")
     ap.add_argument("--entries", type=int, default=300, help="watchlist entries")
     ap.add_argument("--partitions", type=int, default=4)
     ap.add_argument("--planted-every", type=int, default=10)

@@ -1,6 +1,6 @@
 """Evasion: listed names disguised the ways an adversary would, screened as travellers.
 
-    python -m bench.evasion [--names 1000] [--seed 1] [--examples 3]
+    python -m bench.evasion [--names 1000] [--seed 1] [--examples 3] [--failures misses.tsv]
 
 1,000 primary names of listed individuals (UN Security Council XML and OFAC SDN CSV, parsed
 here simply) are each disguised: zero-width characters, cross-script homoglyphs, dropped or
@@ -270,16 +270,28 @@ def render(baseline: Row, rows: list[Row], examples: int = 3) -> str:
     return "\n".join(lines)
 
 
+def write_failures(path: Path, baseline: Row, rows: list[Row]) -> None:
+    """Every miss as a TSV line: disguise, listed name, disguised name (ASCII-escaped), score."""
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("disguise\tlisted\tdisguised\tscore\n")
+        for row in [baseline, *rows]:
+            for listed, disguised, score in row.failures:
+                fh.write(f"{row.disguise}\t{listed}\t{disguised!a}\t{score:.3f}\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.evasion", description=__doc__.split("\n")[0])
     ap.add_argument("--names", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--examples", type=int, default=3, help="misses shown per disguise")
+    ap.add_argument("--failures", type=Path, default=None, help="write every miss here (TSV)")
     args = ap.parse_args(argv)
     started = time.perf_counter()
     names = listed_names(args.names, args.seed)
     baseline, rows = evaluate(names, args.seed)
     print(render(baseline, rows, args.examples))
+    if args.failures is not None:
+        write_failures(args.failures, baseline, rows)
     print(f"{len(names)} listed names, {sum(r.tried for r in rows):,} disguised, "
           f"{time.perf_counter() - started:.1f} s")
     return 0 if all(r.compare_rate >= TARGET and r.match_rate >= TARGET for r in rows) else 1

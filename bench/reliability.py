@@ -20,11 +20,8 @@ import json
 import os
 import random
 import signal
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -40,8 +37,7 @@ from streams.app import DLQ_HEADER
 from streams.broker import EmbeddedBroker, free_port
 from streams.events import alert_id_for
 from streams.kafka import consumer, ensure_topics, producing
-
-REPO = Path(__file__).resolve().parents[1]
+from streams.worker_process import WorkerProcess
 
 # Listed names and clean travellers' names use consonants whose sound keys are disjoint
 # (p t k l m s against f n v j h), so a clean traveller never even becomes a candidate:
@@ -50,6 +46,8 @@ _LISTED_CONSONANTS = "BDKLMS"
 _CLEAN_CONSONANTS = "FNVJH"
 _VOWELS = "AEIOU"
 PLANTED_LIST = "CHAOS"
+# What a worker logs when its membership watch replaces it (streams/app.py).
+SELF_RESTART = "outside its consumer group for over"
 
 
 def _word(rng: random.Random, consonants: str, syllables: tuple[int, int]) -> str:
@@ -216,96 +214,6 @@ class Publisher(threading.Thread):
             self.error = exc
 
 
-def proc_status(pid: int) -> dict[str, int]:
-    """VmRSS and VmHWM (peak RSS) of a process, in kB."""
-    out = {}
-    with open(f"/proc/{pid}/status") as fh:
-        for line in fh:
-            key, _, rest = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                out[key] = int(rest.split()[0])
-    return out
-
-
-class Worker:
-    """A `borderwatch worker` process with its own metrics port."""
-
-    def __init__(self, settings: Settings, log_path: Path) -> None:
-        self.settings = settings.model_copy(update={"metrics_port": free_port()})
-        self.log_path = log_path
-        self.process: subprocess.Popen[bytes] | None = None
-        self.peak_rss_kb = 0
-
-    def start(self) -> Worker:
-        env = {**os.environ, **self.settings.as_env()}
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "streams.cli", "worker"],
-                env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-            )
-        return self
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None, "worker not started"
-        return self.process.pid
-
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def metrics(self) -> dict[str, float]:
-        url = f"http://127.0.0.1:{self.settings.metrics_port}/metrics"
-        with urllib.request.urlopen(url, timeout=2) as response:
-            text = response.read().decode()
-        samples = {}
-        for line in text.splitlines():
-            if line and not line.startswith("#"):
-                name, value = line.rsplit(" ", 1)
-                samples[name] = float(value)
-        return samples
-
-    def sample_memory(self) -> dict[str, int]:
-        status = proc_status(self.pid)
-        self.peak_rss_kb = max(self.peak_rss_kb, status.get("VmHWM", 0))
-        return status
-
-    def wait_ready(self, timeout_s: float = 90.0) -> Worker:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if not self.alive():
-                raise RuntimeError(f"worker exited: {self.tail()}")
-            try:
-                if self.metrics().get("borderwatch_index_ready") == 1.0:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"worker not ready in {timeout_s} s: {self.tail()}")
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown, no last commit."""
-        assert self.process is not None
-        self.sample_memory()
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self, timeout_s: float = 30.0) -> None:
-        """SIGTERM and wait (a graceful leave of the group)."""
-        if self.process is None:
-            return
-        if self.alive():
-            self.sample_memory()
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=timeout_s)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def tail(self, chars: int = 3000) -> str:
-        return self.log_path.read_text(errors="replace")[-chars:]
-
-
 def committed_offsets(settings: Settings, partitions: list[int]) -> dict[int, int]:
     """The worker group's committed offset per crossings partition (-1: none yet)."""
     c: KafkaConsumer = consumer(settings, group_id=settings.app_id)
@@ -350,6 +258,31 @@ def read_to_end(settings: Settings, topic: str, timeout_s: float = 60.0) -> list
         c.close()
 
 
+@dataclass(frozen=True, slots=True)
+class MemorySample:
+    """A worker's memory at one moment of a run."""
+
+    at_s: float  # since the run started
+    pid: int
+    rss_mb: float  # VmRSS
+    peak_mb: float  # VmHWM: the most the process has had so far
+    committed: int | None  # crossings covered by the group's committed offsets, if read
+
+
+def rss_by_progress(
+    samples: list[MemorySample], total: int, buckets: int = 10
+) -> list[tuple[int, float]]:
+    """The highest RSS seen while the committed offsets were in each tenth (by default) of
+    the stream: (upper bound in %, MB), for the tenths with a sample."""
+    highest: dict[int, float] = {}
+    for s in samples:
+        if s.committed is None or total <= 0:
+            continue
+        bucket = min(buckets, 1 + s.committed * buckets // total)
+        highest[bucket] = max(highest.get(bucket, 0.0), s.rss_mb)
+    return [(100 * b // buckets, mb) for b, mb in sorted(highest.items())]
+
+
 @dataclass
 class Report:
     """What became of every crossing of a run."""
@@ -373,10 +306,13 @@ class Report:
     kills: int = 0
     outage_s: float = 0.0
     workers_started: int = 0
+    self_restarts: int = 0  # workers that replaced themselves, outside their group too long
     ready_rss_mb: float = 0.0
     peak_rss_mb: float = 0.0
     wall_s: float = 0.0
     drain_s: float = 0.0
+    publish_s: float = 0.0
+    memory: list[MemorySample] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -396,6 +332,7 @@ class Report:
             ("worker kills (SIGKILL)", str(self.kills)),
             ("broker frozen (SIGSTOP)", f"{self.outage_s:g} s"),
             ("worker processes started", str(self.workers_started)),
+            ("self-restarts (membership watch)", str(self.self_restarts)),
             ("planted (listed travellers)", f"{self.planted:,}"),
             ("planted alerts found", f"{self.found:,}"),
             ("planted alerts missing", str(len(self.missing))),
@@ -412,12 +349,17 @@ class Report:
              f"NO ({self.uncommitted:,} crossings behind)"),
             ("worker RSS when ready", f"{self.ready_rss_mb:.0f} MB"),
             ("peak worker RSS (VmHWM)", f"{self.peak_rss_mb:.0f} MB"),
+            ("publishing took", f"{self.publish_s:.1f} s"),
             ("drain after last disruption", f"{self.drain_s:.1f} s"),
             ("wall time", f"{self.wall_s:.1f} s"),
             ("verdict", "OK: nothing lost" if self.ok else "FAILED"),
         ]
         width = max(len(k) for k, _ in rows)
         lines = [f"{k:<{width}}  {v}" for k, v in rows]
+        series = rss_by_progress(self.memory, self.events)
+        if series:
+            lines.append("highest RSS while the committed offsets were below (MB): " + ", ".join(
+                f"{pct} %: {mb:.0f}" for pct, mb in series))
         if self.missing:
             lines.append(f"missing (first 10): {self.missing[:10]}")
         if self.dead_letters_missing:
@@ -521,13 +463,29 @@ class Run:
         self.say = say
         self.settings = harness_settings(bootstrap, plan.partitions, **settings)
         self.rng = random.Random(plan.seed)
-        self.workers: list[Worker] = []
-        self.peak_rss_kb = 0
+        self.workers: list[WorkerProcess] = []
+        self.memory: list[MemorySample] = []
+        self.started = time.monotonic()
 
-    def start_worker(self) -> Worker:
-        worker = Worker(self.settings, self.log_dir / f"worker-{len(self.workers)}.log").start()
+    def start_worker(self) -> WorkerProcess:
+        settings = self.settings.model_copy(update={"metrics_port": free_port()})
+        log = self.log_dir / f"worker-{len(self.workers)}.log"
+        worker = WorkerProcess(settings, log).start()
         self.workers.append(worker)
         return worker
+
+    def sample(self, worker: WorkerProcess, committed: int | None = None) -> MemorySample | None:
+        """Note the worker's RSS and peak RSS now (None once it has exited)."""
+        if not worker.alive():
+            return None
+        try:
+            kb = worker.memory_kb()
+        except OSError:
+            return None
+        sample = MemorySample(time.monotonic() - self.started, worker.pid,
+                              kb.get("VmRSS", 0) / 1024, kb.get("VmHWM", 0) / 1024, committed)
+        self.memory.append(sample)
+        return sample
 
     def progress(self, ends: dict[int, int] | None, total: int) -> tuple[int, bool]:
         """(crossings behind the committed offsets, all partitions at their end)."""
@@ -539,7 +497,7 @@ class Run:
         return behind, behind == 0
 
     def _wait_progress(
-        self, fraction: float, records: int, publisher: Publisher, worker: Worker | None
+        self, fraction: float, records: int, publisher: Publisher, worker: WorkerProcess | None
     ) -> None:
         """Until the committed offsets cover `fraction` of the crossings."""
         deadline = time.monotonic() + self.plan.drain_timeout_s
@@ -548,7 +506,7 @@ class Run:
             if records - behind >= fraction * records:
                 return
             if worker is not None:
-                worker.sample_memory()
+                self.sample(worker, records - behind)
                 if not worker.alive():
                     raise RuntimeError(f"worker died by itself: {worker.tail()}")
             time.sleep(0.2)
@@ -556,7 +514,6 @@ class Run:
 
     def execute(self) -> Report:
         plan = self.plan
-        started = time.monotonic()
         entries = watchlist_entries(plan.entries, seed=plan.seed)
         records = crossings(
             plan.events, entries, planted_every=plan.planted_every,
@@ -569,15 +526,19 @@ class Run:
         )
         ensure_topics(self.settings)
         publish_watchlist(self.settings, entries)
-        worker = self.start_worker().wait_ready()
-        baseline = worker.sample_memory()
-        report.ready_rss_mb = baseline.get("VmRSS", 0) / 1024
-        self.say(f"worker ready (RSS {baseline.get('VmRSS', 0) / 1024:.0f} MB); "
-                 f"publishing {len(records):,} crossings")
         publisher = Publisher(self.settings, records)
-        publisher.start()
-        if plan.burst:
+        if plan.burst:  # the whole backlog waits in Kafka before the worker starts
+            self.say(f"publishing {len(records):,} crossings before the worker starts")
+            publisher.start()
             publisher.join()
+            report.publish_s = time.monotonic() - self.started
+        worker = self.start_worker().wait_ready(90.0)
+        baseline = self.sample(worker)
+        report.ready_rss_mb = baseline.rss_mb if baseline else 0.0
+        self.say(f"worker ready (RSS {report.ready_rss_mb:.0f} MB)"
+                 + ("" if plan.burst else f"; publishing {len(records):,} crossings"))
+        if not plan.burst:
+            publisher.start()
         try:
             self._disrupt(worker, publisher, len(records), report)
             publisher.join()
@@ -589,13 +550,24 @@ class Run:
             account(self.settings, records, report)
         finally:
             for w in self.workers:
-                if w.alive():
-                    w.stop()
-                self.peak_rss_kb = max(self.peak_rss_kb, w.peak_rss_kb)
+                self.sample(w)
+                w.stop(30.0)
+            self._write_memory()
         report.workers_started = len(self.workers)
-        report.peak_rss_mb = self.peak_rss_kb / 1024
-        report.wall_s = time.monotonic() - started
+        report.self_restarts = sum(
+            w.log_path.read_text(errors="replace").count(SELF_RESTART) for w in self.workers
+        )
+        report.memory = self.memory
+        report.peak_rss_mb = max((m.peak_mb for m in self.memory), default=0.0)
+        report.wall_s = time.monotonic() - self.started
         return report
+
+    def _write_memory(self) -> None:
+        with (self.log_dir / "memory.tsv").open("w") as fh:
+            fh.write("seconds\tpid\trss_mb\tpeak_mb\tcommitted\n")
+            for m in self.memory:
+                committed = "" if m.committed is None else str(m.committed)
+                fh.write(f"{m.at_s:.1f}\t{m.pid}\t{m.rss_mb:.1f}\t{m.peak_mb:.1f}\t{committed}\n")
 
     def scenario_name(self) -> str:
         parts = []
@@ -606,10 +578,12 @@ class Run:
         if self.plan.scale_out:
             parts.append("1 -> 2 -> 1 workers")
         if self.plan.burst:
-            parts.append("burst (all published at once)")
+            parts.append("burst (all published before the worker starts)")
         return ", ".join(parts) or "steady"
 
-    def _disrupt(self, worker: Worker, publisher: Publisher, total: int, report: Report) -> None:
+    def _disrupt(
+        self, worker: WorkerProcess, publisher: Publisher, total: int, report: Report
+    ) -> None:
         plan = self.plan
         if plan.kills:
             moments = sorted(self.rng.uniform(0.05, 0.9) for _ in range(plan.kills))
@@ -618,9 +592,10 @@ class Run:
                 time.sleep(self.rng.uniform(0.0, 1.0))
                 behind, _ = self.progress(publisher.ends, total)
                 self.say(f"kill {i}/{plan.kills} at {total - behind:,}/{total:,} committed")
+                self.sample(worker, total - behind)
                 worker.kill()
                 report.kills += 1
-                worker = self.start_worker().wait_ready()
+                worker = self.start_worker().wait_ready(90.0)
         if plan.outage_s:
             if self.broker is None or self.broker._process is None:
                 raise RuntimeError("a broker outage needs the harness's own embedded broker")
@@ -634,7 +609,7 @@ class Run:
             try:
                 deadline = time.monotonic() + plan.outage_s
                 while time.monotonic() < deadline:
-                    worker.sample_memory()
+                    self.sample(worker)
                     time.sleep(0.5)
             finally:
                 os.kill(pid, signal.SIGCONT)
@@ -643,19 +618,20 @@ class Run:
         if plan.scale_out:
             self._wait_progress(0.2, total, publisher, worker)
             self.say("starting a second worker")
-            second = self.start_worker().wait_ready()
+            second = self.start_worker().wait_ready(90.0)
             self._wait_progress(0.6, total, publisher, worker)
             behind, _ = self.progress(publisher.ends, total)
             self.say(f"stopping the second worker ({total - behind:,}/{total:,} committed)")
-            second.stop()
+            self.sample(second, total - behind)
+            second.stop(30.0)
 
     def _drain(self, publisher: Publisher, total: int, report: Report) -> None:
         deadline = time.monotonic() + self.plan.drain_timeout_s
+        next_say = time.monotonic() + 30.0
         while True:
-            for w in self.workers:
-                if w.alive():
-                    w.sample_memory()
             behind, at_end = self.progress(publisher.ends, total)
+            for w in self.workers:
+                self.sample(w, total - behind)
             if at_end:
                 report.offsets_at_end = True
                 report.uncommitted = 0
@@ -665,6 +641,10 @@ class Run:
             if time.monotonic() > deadline:
                 report.uncommitted = behind
                 return
+            if time.monotonic() >= next_say:
+                next_say += 30.0
+                rss = ", ".join(f"{m.rss_mb:.0f}" for m in self.memory[-len(self.workers):])
+                self.say(f"{total - behind:,}/{total:,} committed; RSS {rss} MB")
             time.sleep(0.3)
 
 
@@ -690,30 +670,32 @@ class BurstStep:
 def burst_memory(
     bootstrap: str, log_dir: Path, sizes: tuple[int, ...], clean_pool: int = 200,
     say: Callable[[str], None] = print,
-) -> tuple[float, list[BurstStep]]:
+) -> tuple[float, list[BurstStep], Report]:
     """One worker takes bursts of growing size, each published at once while it waits;
-    returns its RSS when ready and its peak RSS (VmHWM) after each burst. Clean travellers'
-    names come from a small pool so the matcher's caches fill in the first burst and any
-    later growth is the backlog's."""
+    returns its RSS when ready, its peak RSS (VmHWM) after each burst, and the accounting
+    of every crossing of all bursts. Clean travellers' names come from a small pool so the
+    matcher's caches fill in the first burst and any later growth is the backlog's."""
     log_dir.mkdir(parents=True, exist_ok=True)
     settings = harness_settings(bootstrap, 4)
     entries = watchlist_entries(300)
     ensure_topics(settings)
     publish_watchlist(settings, entries)
-    worker = Worker(settings, log_dir / "burst-worker.log").start()
+    settings = settings.model_copy(update={"metrics_port": free_port()})
+    worker = WorkerProcess(settings, log_dir / "burst-worker.log").start()
     steps = []
+    published: list[Crossing] = []
     try:
-        worker.wait_ready()
-        ready_mb = worker.sample_memory().get("VmRSS", 0) / 1024
+        worker.wait_ready(90.0)
+        ready_mb = worker.memory_kb().get("VmRSS", 0) / 1024
         ends: dict[int, int] = {}
         for n, size in enumerate(sizes):
             records = crossings(size, entries, seed=100 + n, prefix=f"b{n}",
                                 clean_pool=clean_pool)
+            published += records
             for p, end in publish_crossings(settings, records).items():
                 ends[p] = max(ends.get(p, 0), end)
             started = time.monotonic()
             while True:
-                worker.sample_memory()
                 committed = committed_offsets(settings, list(range(settings.partitions)))
                 if all(committed[p] >= end for p, end in ends.items()):
                     break
@@ -723,9 +705,16 @@ def burst_memory(
                     raise RuntimeError(f"burst of {size} not drained in 900 s")
                 time.sleep(0.3)
             steps.append(BurstStep(size, time.monotonic() - started,
-                                   worker.sample_memory()["VmHWM"] / 1024))
+                                   worker.memory_kb()["VmHWM"] / 1024))
             say(f"burst of {size:,}: drained in {steps[-1].drain_s:.1f} s, "
                 f"peak RSS {steps[-1].peak_rss_mb:.0f} MB")
     finally:
-        worker.stop()
-    return ready_mb, steps
+        worker.stop(30.0)
+    report = Report(
+        scenario=f"bursts of {', '.join(f'{n:,}' for n in sizes)}", events=len(published),
+        planted=sum(r.kind == "planted" for r in published),
+        invalid=sum(r.kind == "invalid" for r in published),
+        offsets_at_end=True,  # each burst was waited for until committed to its end
+        workers_started=1, ready_rss_mb=ready_mb, peak_rss_mb=steps[-1].peak_rss_mb,
+    )
+    return ready_mb, steps, account(settings, published, report)

@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     rebalance_timeout_s: float = Field(60.0, gt=0)
     heartbeat_interval_s: float = Field(3.0, gt=0)
     max_poll_interval_s: float = Field(300.0, gt=0)
+    max_poll_records: int = Field(
+        500,
+        ge=1,
+        description="Records one fetch hands the worker: a worker is counted alive only "
+        "between fetches, so a fetch must be used up well within max_poll_interval_s.",
+    )
     commit_interval_s: float = Field(1.0, gt=0)
 
     # The hot path

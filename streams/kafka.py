@@ -212,6 +212,7 @@ def faust_app(settings: Settings) -> faust.App:
         broker_heartbeat_interval=s.heartbeat_interval_s,
         broker_rebalance_timeout=s.rebalance_timeout_s,
         broker_max_poll_interval=s.max_poll_interval_s,
+        broker_max_poll_records=s.max_poll_records,
         broker_commit_interval=s.commit_interval_s,
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,

@@ -13,26 +13,22 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from tests.support import crossing
+
 SECRET = "ZZSECRETNAME"  # a traveller's name: must never appear in a dead letter's reason
 
 
 def valid_crossing(event_id: str = "hostile-1", name: str = f"{SECRET} KHAN") -> dict[str, Any]:
-    return {
-        "event_id": event_id,
-        "agency": "KH-IMM",
-        "checkpoint": {"code": "KH-POI", "country": "KHM", "name": "Poipet"},
-        "direction": "exit",
-        "occurred_at": "2026-11-22T08:15:00+07:00",
-        "traveller": {
-            "names": [name],
-            "birth_dates": ["1970-01-01"],
-            "nationalities": ["KHM"],
-            "sex": "M",
-            "documents": [{"number": "N0000001", "kind": "passport", "country": "KHM"}],
-        },
-        "mrz": "P<KHMKHAN<<ZZ",
-        "mode": "land",
-    }
+    event = crossing(
+        event_id,
+        [name],
+        birth_dates=["1970-01-01"],
+        nationalities=["KHM"],
+        sex="M",
+        documents=[{"number": "N0000001", "kind": "passport", "country": "KHM"}],
+    )
+    event["mrz"] = "P<KHMKHAN<<ZZ"
+    return event
 
 
 def valid_entry(entry_id: str = "FUZZ:0001", name: str = "Ahmad Zia Rahimi") -> dict[str, Any]:

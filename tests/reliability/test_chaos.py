@@ -58,9 +58,12 @@ def test_nothing_is_lost_going_from_one_worker_to_two_and_back(
 def test_a_bigger_burst_does_not_grow_the_worker(bootstrap: str, tmp_path: Path) -> None:
     """Bursts of 2,000 then 12,000 crossings published at once: the backlog stays in Kafka,
     not in the worker, so the second (6x) burst raises the peak RSS by far less than holding
-    it would (12,000 parsed CrossingEvents alone are some 36 MB of Python objects)."""
-    ready_mb, (small, big) = burst_memory(bootstrap, tmp_path, (2_000, 12_000))
+    it would (12,000 parsed CrossingEvents alone are some 36 MB of Python objects); and every
+    crossing of both bursts is accounted for."""
+    ready_mb, (small, big), report = burst_memory(bootstrap, tmp_path, (2_000, 12_000))
     print(f"ready {ready_mb:.0f} MB; after 2,000: {small.peak_rss_mb:.0f} MB; "
           f"after 12,000: {big.peak_rss_mb:.0f} MB")
+    check(report)
+    assert report.events == 14_000
     assert big.peak_rss_mb - small.peak_rss_mb < 25
     assert big.peak_rss_mb < ready_mb + 120

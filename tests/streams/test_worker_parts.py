@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from config import Settings
-from streams.app import MembershipWatch, RateLimitedLog
+from streams.app import MembershipWatch, RateLimitedLog, Worker
 from streams.metrics import WorkerMetrics
 
 
@@ -41,3 +41,11 @@ def test_a_worker_outside_its_group_too_long_is_restarted() -> None:
     assert metrics.group_member._value.get() == 0
     slow = MembershipWatch(Settings(rebalance_timeout_s=60, session_timeout_s=30), metrics)
     assert slow.grace_s == 150.0  # two rebalance timeouts and a session timeout
+
+
+def test_a_fetch_is_small_enough_for_a_busy_worker_to_stay_in_its_group() -> None:
+    """aiokafka counts a consumer alive only between fetches: a fetch of 10,000 crossings took
+    a slow worker past max_poll_interval_s and out of its group (bench/RESULTS.md)."""
+    assert Settings(bootstrap_servers="localhost:9092").max_poll_records == 500
+    worker = Worker(Settings(bootstrap_servers="localhost:9092", max_poll_records=321))
+    assert worker.app.conf.broker_max_poll_records == 321
