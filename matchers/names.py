@@ -182,10 +182,20 @@ _ABD_JOINED = re.compile(r"^abd(?:ul|el|al|oul|ool|ol|ur|us|u|e|a)?([a-z]{3,})$"
 _ARTICLE = frozenset(["al", "el", "ul", "ar", "ur", "as", "us", "ad", "an", "ash", "at", "az"])
 
 
+_GLUED_ABD = re.compile(r"^([a-z]{3,})(abd[a-z]{4,})$")
+
+
+def _unglue_abd(word: str) -> tuple[str, ...]:
+    glued = _GLUED_ABD.match(word)
+    return (glued.group(1), glued.group(2)) if glued else (word,)
+
+
 def _arabic_compounds(words: list[str]) -> list[str]:
-    """Abd al-Rahman, Abdul Rahman, Abdulrahman, Abdurrahman: one shape, [abdul, rahman]."""
+    """Abd al-Rahman, Abdul Rahman, Abdulrahman, Abdurrahman: one shape, [abdul, rahman]
+    (also when the name before it is glued on: FITIWIABDELRAZAK)."""
     out: list[str] = []
     skip = False
+    words = [part for w in words for part in _unglue_abd(w)]
     for n, w in enumerate(words):
         if skip:
             skip = False
@@ -230,7 +240,7 @@ def _latin_readings(text: str, family_first: bool) -> list[Reading]:
     plain, icao = latin_words(text), icao_words(text)
     if len(icao) != len(plain):
         icao = plain
-    if any(w.startswith("abd") for w in plain):
+    if any("abd" in w for w in plain):
         plain = icao = _arabic_compounds(plain)
     return [
         Reading(*_latin_spellings(p, i), family_first and n == 0)
@@ -238,19 +248,19 @@ def _latin_readings(text: str, family_first: bool) -> list[Reading]:
     ]
 
 
-# Honorifics that transliteration glues to the name they precede (HAJIMUHAMMAD).
-_GLUED_HONORIFIC = re.compile(
-    r"^(?:alhaji|hajji|haji|sheikh|shaykh|mullah|mulla|maulana)([a-z]{4,})$"
-)
+# Honorifics that transliteration glues to the name they precede (HAJIMUHAMMAD) or, less
+# often, follow (MUSTAFAHAJJI).
+_TITLES = "alhaji|hajji|haji|sheikh|shaykh|mullah|mulla|maulana"
+_GLUED_HONORIFIC = re.compile(rf"^(?:{_TITLES})([a-z]{{4,}})$|^([a-z]{{4,}})(?:{_TITLES})$")
 
 
 def _unglued(reading: Reading) -> Reading:
-    """A word with an honorific glued on front also reads as the bare name (kept first)."""
+    """A word with an honorific glued on also reads as the bare name (kept first)."""
     glued = _GLUED_HONORIFIC.match(reading.spellings[0])
     if glued is None:
         return reading
     return Reading(
-        (glued.group(1), *reading.spellings),
+        (glued.group(1) or glued.group(2), *reading.spellings),
         ("honorific dropped", *reading.systems),
         reading.family,
     )

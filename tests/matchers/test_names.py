@@ -70,3 +70,16 @@ def test_x_is_also_spelt_ks() -> None:
 )
 def test_joined_abd_names_split(written: str, words: list[str]) -> None:
     assert [t.spellings[0] for t in name_form(written).tokens] == words
+
+
+def test_a_name_glued_before_an_abd_compound_is_read_apart() -> None:
+    """FITIWIABDELRAZAK is Fitiwi Abdelrazak, whose Abd compound is two words of its own."""
+    glued = [t.spellings[0] for t in name_form("FITIWIABDELRAZAK").tokens]
+    assert glued == [t.spellings[0] for t in name_form("Fitiwi Abdelrazak").tokens]
+    assert glued == ["fitiwi", "abdul", "razak"]
+    assert [t.spellings[0] for t in name_form("Zabdiel Lopez").tokens] == ["zabdiel", "lopez"]
+
+
+def test_an_honorific_glued_after_a_name_reads_as_the_bare_name_too() -> None:
+    assert name_form("MUSTAFAHAJJI").tokens[0].spellings == ("mustafa", "mustafahajji")
+    assert name_form("HAJIMUHAMMAD").tokens[0].spellings == ("muhammad", "hajimuhammad")
