@@ -66,6 +66,7 @@ RARE_KEY_MIN = 64  # a word key is rare under max(RARE_KEY_MIN, len(list) / RARE
 RARE_KEY_SHARE = 2_000
 ALIKE_CACHE = 65_536
 DIRECT = 8  # so few candidate names are scored exactly at once (cheaper than bounding them)
+SLACK = 1e-4  # scores are rounded to 4 places: a bound this close to the threshold may alert
 # The similarity at which a word counts as matched (credit 0.5, see score.match_forms).
 WORD_MATCH = NAME_FLOOR + 0.5 * (FULL_CREDIT - NAME_FLOOR)
 
@@ -474,10 +475,11 @@ class Matcher:
                 continue
             order = np.fromiter(fids, dtype=np.int64, count=len(fids))  # any order will do
             evidence = self._evidence.upper_bounds(prepared, order)
-            alive = evidence + NAME_MAX >= self.threshold
+            alive = evidence + NAME_MAX + SLACK >= self.threshold
             order, evidence = order[alive], evidence[alive]
             if not q.truncated and len(order) > DIRECT:
-                order = order[self._table.upper_bounds(q, order) + evidence >= self.threshold]
+                bounds = self._table.upper_bounds(q, order) + evidence
+                order = order[bounds + SLACK >= self.threshold]
             scored_names += len(order)
             for fid in order.tolist():
                 m = match_forms(q, self._names[fid])
@@ -487,7 +489,7 @@ class Matcher:
                         best[eid] = m
         hits = []
         for eid, name in best.items():
-            if eid in documents or name.value + name.rarity + bonus < self.threshold:
+            if eid in documents or name.value + name.rarity + bonus + SLACK < self.threshold:
                 continue  # the other evidence cannot lift it to an alert
             scored = score_with(prepared, self._filed[eid].prepared, name)
             if scored.score >= self.threshold:
