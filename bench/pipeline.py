@@ -60,7 +60,7 @@ from bench.pipeline_procs import (
 )
 from config import Settings
 from streams.broker import EmbeddedBroker, free_port
-from streams.kafka import consumer, ensure_topics, producing
+from streams.kafka import consumer, ensure_topics, producing, read_until
 
 ROOT = Path(__file__).resolve().parents[1]
 Echo = Callable[[str], None]
@@ -552,31 +552,8 @@ def _frame(frame: str) -> str:
 def read_topic(
     settings: Settings, topic: str, expected: int, timeout_s: float = 120.0
 ) -> list[Any]:
-    """Every record of a topic, read until `expected` arrived (or quiet for 5 s after)."""
-    c = consumer(settings)
-    try:
-        deadline = time.monotonic() + timeout_s
-        parts = None
-        while parts is None and time.monotonic() < deadline:
-            parts = c.partitions_for_topic(topic)
-            if parts is None:
-                time.sleep(0.2)
-        tps = [TopicPartition(topic, p) for p in sorted(parts or [])]
-        c.assign(tps)
-        c.seek_to_beginning(*tps)
-        records: list[Any] = []
-        quiet_since = time.monotonic()
-        while time.monotonic() < deadline and len(records) < expected:
-            got = c.poll(timeout_ms=200, max_records=10_000)
-            for batch in got.values():
-                records.extend(batch)
-            if got:
-                quiet_since = time.monotonic()
-            elif time.monotonic() - quiet_since > 5 and len(records) >= expected:
-                break
-        return records
-    finally:
-        c.close()
+    """Every record of a topic, read until `expected` arrived or the time is up."""
+    return read_until(settings, topic, lambda records: len(records) >= expected, timeout_s)
 
 
 def committed(settings: Settings, topic: str) -> dict[int, int]:

@@ -36,7 +36,7 @@ from config import Settings
 from streams.app import DLQ_HEADER
 from streams.broker import EmbeddedBroker, free_port
 from streams.events import alert_id_for
-from streams.kafka import consumer, ensure_topics, producing
+from streams.kafka import consumer, ensure_topics, producing, read_to_end
 from streams.worker_process import WorkerProcess
 
 # Listed names and clean travellers' names use consonants whose sound keys are disjoint
@@ -227,37 +227,6 @@ def committed_offsets(settings: Settings, partitions: list[int]) -> dict[int, in
         c.close()
 
 
-def read_to_end(settings: Settings, topic: str, timeout_s: float = 60.0) -> list[Any]:
-    """Every record of a topic, read until each partition's position reaches the
-    high-water mark of its fetch responses."""
-    c: KafkaConsumer = consumer(settings)
-    try:
-        deadline = time.monotonic() + timeout_s
-        partitions = None
-        while partitions is None:
-            partitions = c.partitions_for_topic(topic)
-            if partitions is None:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"topic {topic} not found")
-                time.sleep(0.2)
-        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
-        c.assign(tps)
-        c.seek_to_beginning(*tps)
-        records: list[Any] = []
-        while True:
-            for batch in c.poll(timeout_ms=300, max_records=10_000).values():
-                records.extend(batch)
-            done = all(
-                c.highwater(tp) is not None and c.position(tp) >= c.highwater(tp) for tp in tps
-            )
-            if done:
-                return records
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{topic} not read to its end in {timeout_s} s")
-    finally:
-        c.close()
-
-
 @dataclass(frozen=True, slots=True)
 class MemorySample:
     """A worker's memory at one moment of a run."""
@@ -372,8 +341,8 @@ def account(
     settings: Settings, records: list[Crossing], report: Report, timeout_s: float = 120.0
 ) -> Report:
     """Read alerts and the DLQ to their ends and check every crossing against them."""
-    alerts = read_to_end(settings, settings.topic_alerts, timeout_s)
-    letters = read_to_end(settings, settings.topic_dlq, timeout_s)
+    alerts = list(read_to_end(settings, settings.topic_alerts, timeout_s))
+    letters = list(read_to_end(settings, settings.topic_dlq, timeout_s))
     expected = {r.event_id: r for r in records}
     ids_by_pair: dict[tuple[str, str], set[str]] = defaultdict(set)
     copies: Counter[tuple[str, str]] = Counter()

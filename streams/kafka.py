@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import ssl
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
@@ -180,6 +180,34 @@ def read_to_end(settings: Settings, topic: str, timeout_s: float = 60.0) -> Iter
                 highwater = c.highwater(tp)
                 if highwater is not None and c.position(tp) >= highwater:
                     pending.discard(tp)
+    finally:
+        c.close()
+
+
+def read_until(
+    settings: Settings,
+    topic: str,
+    until: Callable[[list[Any]], bool],
+    timeout_s: float = 30.0,
+) -> list[Any]:
+    """Every record of a topic from the beginning, read until `until(records)` or timeout
+    (for tests and benchmarks that wait for a worker's output; the topic may not exist yet)."""
+    c = consumer(settings)
+    try:
+        deadline = time.monotonic() + timeout_s
+        partitions = None
+        while partitions is None and time.monotonic() < deadline:
+            partitions = c.partitions_for_topic(topic)
+            if partitions is None:
+                time.sleep(0.2)
+        tps = [TopicPartition(topic, p) for p in sorted(partitions or [])]
+        c.assign(tps)
+        c.seek_to_beginning(*tps)
+        records: list[Any] = []
+        while time.monotonic() < deadline and not until(records):
+            for batch in c.poll(timeout_ms=200, max_records=10_000).values():
+                records.extend(batch)
+        return records
     finally:
         c.close()
 

@@ -2,45 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
-from kafka import KafkaConsumer, TopicPartition
-from kafka.consumer.fetcher import ConsumerRecord
-
-from config import Settings
-from streams.kafka import consumer
+from streams.kafka import read_until as read_topic
 from streams.worker_process import WorkerProcess
 
 __all__ = ["WorkerProcess", "count_at_least", "crossing", "entry", "read_topic"]
-
-
-def read_topic(
-    settings: Settings,
-    topic: str,
-    until: Callable[[list[ConsumerRecord]], bool],
-    timeout_s: float = 30.0,
-) -> list[ConsumerRecord]:
-    """Every record of a topic from the beginning, read until `until(records)` or timeout."""
-    c: KafkaConsumer = consumer(settings)
-    try:
-        deadline = time.monotonic() + timeout_s
-        partitions = None
-        while partitions is None and time.monotonic() < deadline:
-            partitions = c.partitions_for_topic(topic)
-            if partitions is None:
-                time.sleep(0.2)
-        tps = [TopicPartition(topic, p) for p in sorted(partitions or [])]
-        c.assign(tps)
-        c.seek_to_beginning(*tps)
-        records: list[ConsumerRecord] = []
-        while time.monotonic() < deadline and not until(records):
-            for batch in c.poll(timeout_ms=200).values():
-                records.extend(batch)
-        return records
-    finally:
-        c.close()
 
 
 def count_at_least(n: int) -> Callable[[list[Any]], bool]:
