@@ -27,10 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from matchers import Identity, Matcher, compare
+from watchlists.loaders import packaged_un_list
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "watchlists"
-UN_XML = SHARED / "un" / "consolidated_2026-02-27.xml"
-OFAC_CSV = SHARED / "ofac_sdn_2021" / "sdn.csv"
+# The UN list shipped in the package is byte-identical to the published file; the OFAC trio
+# is read from the shared data beside a checkout (the tests pass their vendored copy).
+UN_XML = packaged_un_list()
+OFAC_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "watchlists" / "ofac_sdn_2021"
 TARGET = 0.999
 
 
@@ -48,10 +50,11 @@ def un_names(path: Path = UN_XML) -> list[str]:
     return names
 
 
-def ofac_names(path: Path = OFAC_CSV) -> list[str]:
-    """Primary names of the OFAC SDN individuals, `LAST, First` turned to `First LAST`."""
+def ofac_names(ofac_dir: Path = OFAC_DIR) -> list[str]:
+    """Primary names of the OFAC SDN individuals (`sdn.csv` in `ofac_dir`), `LAST, First`
+    turned to `First LAST`."""
     names = []
-    with path.open(newline="", encoding="latin-1") as fh:
+    with (ofac_dir / "sdn.csv").open(newline="", encoding="latin-1") as fh:
         for row in csv.reader(fh):
             if len(row) > 2 and row[2].strip() == "individual":
                 last, _, first = row[1].partition(",")
@@ -59,11 +62,15 @@ def ofac_names(path: Path = OFAC_CSV) -> list[str]:
     return names
 
 
-def listed_names(count: int = 1000, seed: int = 1) -> list[str]:
-    """`count` distinct names of at least two words, half UN and half OFAC (fixed sample)."""
+def listed_names(
+    count: int = 1000, seed: int = 1, un_xml: Path = UN_XML, ofac_dir: Path = OFAC_DIR
+) -> list[str]:
+    """`count` distinct names of at least two words, half UN and half OFAC (fixed sample).
+
+    The files are parameters so that tests can pass copies they carry themselves."""
     rng = random.Random(seed)
     pools = []
-    for pool in (un_names(), ofac_names()):
+    for pool in (un_names(un_xml), ofac_names(ofac_dir)):
         unique = sorted({n for n in pool if len(n.split()) >= 2})
         rng.shuffle(unique)
         pools.append(unique)

@@ -1,10 +1,13 @@
 """Disguised listed names still alert: zero-width characters, homoglyphs, diacritics, case
 and spacing, name order, hyphens, joined words, MRZ fillers (target 99.9 % per disguise).
 
-A fixed sample of the real UN and OFAC names (see bench/evasion.py for the whole run).
+A fixed sample of the real UN and OFAC names: the packaged UN list and the OFAC copy in
+tests/data (see bench/evasion.py for the whole run).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -14,8 +17,8 @@ SAMPLE = 120
 
 
 @pytest.fixture(scope="module")
-def rows() -> dict[str, Row]:
-    baseline, rows = evaluate(listed_names(SAMPLE, seed=1), seed=1)
+def rows(ofac_dir: Path) -> dict[str, Row]:
+    baseline, rows = evaluate(listed_names(SAMPLE, seed=1, ofac_dir=ofac_dir), seed=1)
     print(render(baseline, rows, examples=5))
     return {"none": baseline, **{row.disguise: row for row in rows}}
 

@@ -1,7 +1,6 @@
 """Fixtures for the loader tests.
 
 - `FIXTURES`: small hand-written files in the public formats (fictional people).
-- `OFAC_DIR`: the real OFAC SDN trio in shared/data (read-only, never copied).
 - `errors`: a list to pass as `on_error`; each test asserts what landed in it.
 - `write`: writes a file under the test's tmp_path and returns its path.
 """
@@ -16,7 +15,6 @@ import pytest
 from watchlists.loaders import RecordError
 
 FIXTURES = Path(__file__).parent / "fixtures"
-OFAC_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "watchlists" / "ofac_sdn_2021"
 
 Write = Callable[[str, str | bytes], Path]
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
 
-from tests.watchlists.conftest import FIXTURES, OFAC_DIR, Write, assert_private
+from tests.watchlists.conftest import FIXTURES, Write, assert_private
 from watchlists import LoadError, RequestedAction, WatchlistEntry, load
 from watchlists.loaders import RecordError, detect_format, packaged_un_list
 
-SHARED_UN = OFAC_DIR.parent / "un" / "consolidated_2026-02-27.xml"
+# sha256 of the published UN list, shared/data/watchlists/un/consolidated_2026-02-27.xml
+# (UN Security Council Consolidated List, copy kept in moov-io/watchman test data).
+PUBLISHED_UN_SHA256 = "66b392a4090868d2d39161e8d748efd39138377b0e6e60b7921aa67a4f99c8bf"
 
 _ENTRY = WatchlistEntry.model_validate_json(
     '{"entry_id": "DEMO:1", "list_id": "DEMO", "identity": {"names": ["Test Person"],'
@@ -21,7 +24,7 @@ _ENTRY = WatchlistEntry.model_validate_json(
 def test_packaged_un_list_is_the_published_file() -> None:
     packaged = packaged_un_list()
     assert packaged.name == "un_consolidated_2026-02-27.xml"
-    assert packaged.read_bytes() == SHARED_UN.read_bytes()
+    assert hashlib.sha256(packaged.read_bytes()).hexdigest() == PUBLISHED_UN_SHA256
 
 
 def test_native_json_lines(write: Write, errors: list[RecordError]) -> None:
@@ -61,7 +64,7 @@ def test_detect_format(write: Write, name: str, content: str, expected: str) -> 
 
 
 def test_detect_the_shared_files() -> None:
-    assert detect_format(SHARED_UN) == "un"
+    assert detect_format(packaged_un_list()) == "un"
     assert detect_format(FIXTURES / "national_list.csv") == "csv"
 
 

@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.watchlists.conftest import OFAC_DIR, Write, assert_private
+from tests.watchlists.conftest import Write, assert_private
 from watchlists import LoadError, RequestedAction, WatchlistEntry, load
 from watchlists.loaders import RecordError, detect_format
 from watchlists.loaders.ofac import person_name
 
 
 @pytest.fixture(scope="module")
-def ofac_entries() -> dict[str, WatchlistEntry]:
+def ofac_entries(ofac_dir: Path) -> dict[str, WatchlistEntry]:
     found: list[RecordError] = []
-    entries = {e.entry_id: e for e in load(OFAC_DIR, on_error=found.append)}
+    entries = {e.entry_id: e for e in load(ofac_dir, on_error=found.append)}
     assert found == []
     return entries
 
@@ -74,9 +74,9 @@ def test_more_names_than_the_model_holds_keeps_the_first(
     assert names[0] == "Abdelmalek DROUKDEL"
 
 
-def test_detected_from_the_directory_or_sdn_csv() -> None:
-    assert detect_format(OFAC_DIR) == "ofac"
-    assert detect_format(OFAC_DIR / "sdn.csv") == "ofac"
+def test_detected_from_the_directory_or_sdn_csv(ofac_dir: Path) -> None:
+    assert detect_format(ofac_dir) == "ofac"
+    assert detect_format(ofac_dir / "sdn.csv") == "ofac"
 
 
 @pytest.mark.parametrize(
