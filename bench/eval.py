@@ -1,6 +1,7 @@
 """Accuracy of the matcher on labelled pairs built from real lists, beside two baselines.
 
     python -m bench.eval [--split report|tune|all] [--limit N] [--no-logicv2]
+                         [--travellers N] [--traveller-list split|all] [--show-false N]
 
 Datasets (see bench/eval_data.py for the parsing and the entity split):
 - un, ofac: an alias (or the native-script name) against the primary name of the same
@@ -12,8 +13,12 @@ Datasets (see bench/eval_data.py for the parsing and the entity split):
   person with the same Hangul surname.
 - semi-synthetic VN/TH/KH/CN/TW/JP: native-script names assembled from the popular-names
   tables against their romanization (VN: ASCII, upper-case, MRZ, middle name dropped).
-- travellers: names drawn from the popular-names tables screened against the whole UN+OFAC
-  list: every alert is a false alert (reported per 10,000 crossings).
+- travellers: names drawn from the popular-names tables, each with a random full date of
+  birth, screened with `Matcher` against the UN+OFAC individuals of the split (with their
+  published dates of birth): every alert is a false alert, reported per 10,000 crossings, by
+  band and by cause; `--show-false N` lists N of them with their features. Under a split the
+  travellers' name combinations are split too; `--traveller-list all` screens against the
+  whole list as the figures before 2026-11-23 did (half of it is the tune half).
 
 Systems: borderwatch `compare`; rapidfuzz token_sort_ratio on anyascii-folded names
 (threshold picked on the tune split); nomenklatura LogicV2 (optional, threshold 0.7).
@@ -26,15 +31,17 @@ import random
 import sys
 import time
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from anyascii import anyascii
 from rapidfuzz import fuzz
 
 from bench import eval_data as ed
 from matchers import Identity, Matcher, compare
+from matchers.result import Band, Hit
 from matchers.transliterate import script_of
 
 VN_GIVEN = ["Văn Hùng", "Thị Lan", "Văn Dũng", "Thị Hương", "Minh Tuấn", "Văn Hải", "Thị Ngọc Ánh",
@@ -171,7 +178,7 @@ def _logicv2() -> Callable[[Pair], bool] | None:
         return None
     config = LogicV2.default_config()
 
-    def entity(eid: str, name: str) -> object:
+    def entity(eid: str, name: str) -> Any:
         e = model.make_entity("Person")
         e.id = eid
         e.add("name", name)
@@ -220,8 +227,11 @@ def _best_baseline_threshold(pairs: Sequence[Pair]) -> float:
     return best
 
 
-def travellers(n: int, rng: random.Random) -> list[Identity]:
-    """Non-listed travellers: real popular forenames and surnames of one country, a DOB."""
+def travellers(n: int, rng: random.Random, split: str = "all") -> list[Identity]:
+    """Non-listed travellers: real popular forenames and surnames of one country, a full DOB.
+
+    Under a split, only name combinations of that half are drawn (`ed.is_tune` on
+    country:forename:surname), so the tune and report crowds are different people."""
     surnames, forenames = ed.read_surname_table(), ed.read_forename_table()
     sur: dict[str, list[str]] = defaultdict(list)
     fore: dict[str, list[str]] = defaultdict(list)
@@ -232,12 +242,14 @@ def travellers(n: int, rng: random.Random) -> list[Identity]:
         if row["Romanized Name"]:
             fore[row["Country"]].append(row["Romanized Name"])
     countries = sorted(set(sur) & set(fore))
-    out = []
-    for _ in range(n):
+    out: list[Identity] = []
+    while len(out) < n:
         c = rng.choice(countries)
-        name = f"{rng.choice(fore[c])} {rng.choice(sur[c])}"
+        given, family = rng.choice(fore[c]), rng.choice(sur[c])
         dob = f"{rng.randint(1940, 2005)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        out.append(Identity(names=[name], birth_dates=[dob]))
+        if split != "all" and not _split_ok(f"trav:{c}:{given}:{family}", split):
+            continue
+        out.append(Identity(names=[f"{given} {family}"], birth_dates=[dob]))
     return out
 
 
@@ -259,31 +271,17 @@ def watchlist(people: list[ed.Person]) -> list[object]:
     return entries
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="bench.eval", description=__doc__.split("\n")[0])
-    parser.add_argument("--split", choices=["report", "tune", "all"], default="report")
-    parser.add_argument("--limit", type=int, default=0, help="pairs per dataset (0 = all)")
-    parser.add_argument("--travellers", type=int, default=10_000)
-    parser.add_argument("--no-logicv2", action="store_true")
-    args = parser.parse_args(argv)
-    rng = random.Random(20261122)
-    un, ofac = ed.read_un(), ed.read_ofac()
-    pairs = (_list_pairs(un, "un", args.split, rng) + _list_pairs(ofac, "ofac", args.split, rng)
-             + korean_pairs(args.split, rng) + synthetic_pairs(args.split, rng))
-    if args.limit:
-        by: dict[str, list[Pair]] = defaultdict(list)
-        for p in pairs:
-            by[p.dataset].append(p)
-        pairs = [p for ps in by.values() for p in ps[: args.limit]]
+def report_pairs(pairs: list[Pair], un: list[ed.Person], split: str, no_logicv2: bool) -> None:
+    """P / R / F1 per dataset of borderwatch and the baselines."""
     tune_pairs = _list_pairs(un, "un", "tune", random.Random(1)) + korean_pairs(
         "tune", random.Random(1))
     base_t = _best_baseline_threshold([p for p in tune_pairs if "other-name" not in p.dataset])
     systems: dict[str, Callable[[Pair], bool]] = {
         "borderwatch": _ours(0.70), f"rapidfuzz>={base_t:.0f}": _baseline(base_t)}
-    logic = None if args.no_logicv2 else _logicv2()
+    logic = None if no_logicv2 else _logicv2()
     if logic is not None:
         systems["LogicV2>=0.7"] = logic
-    elif not args.no_logicv2:
+    elif not no_logicv2:
         print("nomenklatura not installed: LogicV2 column skipped", file=sys.stderr)
     results: dict[str, dict[str, list[int]]] = {}
     timings = {}
@@ -291,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         t0 = time.perf_counter()
         results[name] = _counts(pairs, decide)
         timings[name] = time.perf_counter() - t0
-    print(f"split={args.split} pairs={len(pairs)}")
+    print(f"split={split} pairs={len(pairs)}")
     print("| dataset | pos | neg | " + " | ".join(f"{s} P / R / F1" for s in systems) + " |")
     print("|---|---:|---:|" + "---|" * len(systems))
     first = results["borderwatch"]
@@ -304,17 +302,81 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"| {ds} | {c[0] + c[1]} | {c[2] + c[3]} | " + " | ".join(cells) + " |")
     print("pair time: " + ", ".join(f"{s} {t / max(1, len(pairs)) * 1e6:.0f} us"
                                     for s, t in timings.items()))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench.eval", description=__doc__.split("\n")[0])
+    parser.add_argument("--split", choices=["report", "tune", "all"], default="report")
+    parser.add_argument("--limit", type=int, default=0, help="pairs per dataset (0 = all)")
+    parser.add_argument("--travellers", type=int, default=10_000)
+    parser.add_argument("--no-logicv2", action="store_true")
+    parser.add_argument("--no-pairs", action="store_true", help="travellers only")
+    parser.add_argument("--show-false", type=int, default=0, metavar="N",
+                        help="list N false alerts of the travellers with their features")
+    parser.add_argument("--traveller-list", choices=["split", "all"], default="split",
+                        help="screen travellers against the listed people of the split (default;"
+                        " the report half stays unseen) or all of them (the figure before"
+                        " 2026-11-23: against the whole list, with tune-half people in it)")
+    args = parser.parse_args(argv)
+    rng = random.Random(20261122)
+    un, ofac = ed.read_un(), ed.read_ofac()
+    pairs = (_list_pairs(un, "un", args.split, rng) + _list_pairs(ofac, "ofac", args.split, rng)
+             + korean_pairs(args.split, rng) + synthetic_pairs(args.split, rng))
+    if args.limit:
+        by: dict[str, list[Pair]] = defaultdict(list)
+        for p in pairs:
+            by[p.dataset].append(p)
+        pairs = [p for ps in by.values() for p in ps[: args.limit]]
+    if not args.no_pairs:
+        report_pairs(pairs, un, args.split, args.no_logicv2)
     if args.travellers:
-        listed = [p for p in un + ofac]
-        matcher = Matcher(watchlist(listed))  # type: ignore[arg-type]
-        crowd = travellers(args.travellers, rng)
-        alerts = [(t.names[0], h) for t in crowd for h in matcher.match(t)]
-        rate = len({a[0] for a in alerts}) / len(crowd) * 10_000
-        print(f"travellers: {len(crowd)} screened against {len(matcher)} listed people, "
-              f"{len(alerts)} alerts, {rate:.1f} alerted travellers per 10,000 crossings")
-        for name, hit in alerts[:10]:
-            print(f"  {name!r} -> {hit.matched_name!r} {hit.score:.2f} {hit.band.value}")
+        everyone = args.traveller_list == "all"
+        listed = [p for p in un + ofac
+                  if everyone or _split_ok(f"{p.source}:{p.key}", args.split)]
+        crowd = (travellers(args.travellers, rng) if everyone else travellers(
+            args.travellers, random.Random(f"travellers:{args.split}"), args.split))
+        screen_travellers(listed, crowd, args.show_false)
     return 0
+
+
+def _cause(hit: Hit) -> str:
+    """What an alert rests on: the birth-date evidence, how alike the names are, rarity."""
+    values = {f.name: f for f in hit.features}
+    dob, name = values.get("birth_date"), values.get("name")
+    similarity = 0.0
+    if name is not None and " similarity " in name.detail:
+        similarity = float(name.detail.split(" similarity ")[1].split()[0])
+    kind = "same name" if similarity >= 0.995 else "similar name"
+    common = "common" if "name_rarity" in values else "distinctive"
+    dated = dob.detail if dob is not None else "no date of birth listed"
+    return f"{dated} | {kind} | {common}"
+
+
+def screen_travellers(listed: list[ed.Person], crowd: list[Identity], show: int) -> None:
+    """Screen non-listed travellers against `listed`: every alert is a false alert."""
+    matcher = Matcher(watchlist(listed))  # type: ignore[arg-type]
+    alerts = [(n, t, h) for n, t in enumerate(crowd) for h in matcher.match(t)]
+    top: dict[int, Hit] = {}
+    for n, _, h in alerts:
+        if n not in top or h.score > top[n].score:
+            top[n] = h
+    rate = len(top) / len(crowd) * 10_000
+    print(f"travellers: {len(crowd)} screened against {len(matcher)} listed people, "
+          f"{len(alerts)} alerts, {rate:.1f} alerted travellers per 10,000 crossings")
+    bands = Counter(h.band.value for _, _, h in alerts)
+    best = Counter(h.band.value for h in top.values())
+    order = [b.value for b in (Band.CONFIRMED, Band.PROBABLE, Band.POSSIBLE)]
+    print("  alerts by band: " + ", ".join(f"{b} {bands[b]}" for b in order)
+          + "; alerted travellers by best band: " + ", ".join(f"{b} {best[b]}" for b in order))
+    print("  alerted travellers by cause of their best alert (birth date | name | rarity):")
+    for cause, count in Counter(_cause(h) for h in top.values()).most_common():
+        print(f"    {count:4d}  {cause}")
+    for _, t, hit in sorted(alerts, key=lambda a: (-a[2].score, a[1].names[0]))[:show]:
+        dob = t.birth_dates[0] if t.birth_dates else "-"
+        print(f"  {t.names[0]!r} ({dob}) -> {hit.matched_name!r} [{hit.entry_id}] "
+              f"{hit.score:.2f} {hit.band.value}")
+        for f in hit.features:
+            print(f"      {f.name:12s} {f.value:+.3f}  {f.detail}")
 
 
 if __name__ == "__main__":

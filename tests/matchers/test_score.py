@@ -248,3 +248,26 @@ def test_a_glued_honorific_and_joined_words_still_match() -> None:
     ]:
         result = compare(Identity(names=[disguised]), Identity(names=[listed]))
         assert result.alert, (disguised, result.explanation)
+
+
+def test_a_similar_common_name_alone_needs_corroboration() -> None:
+    # The issue: a common full name alone gives at most a weak alert unless the date of
+    # birth, nationality or a document corroborates it; a merely similar one gives none.
+    traveller = Identity(names=["Muhammad Islam"], birth_dates=["1988-12-14"])
+    listed = Identity(names=["MOHAMMAD ESLAMI"])
+    alone = compare(traveller, listed)
+    assert not alone.alert and any(f.name == "name_uncorroborated" for f in alone.features)
+    dated = Identity(names=["MOHAMMAD ESLAMI"], birth_dates=["1988-12-14"])
+    assert compare(traveller, dated).band in {Band.PROBABLE, Band.CONFIRMED}
+    same_country = compare(
+        Identity(names=["Muhammad Islam"], nationalities=["BGD"]),
+        Identity(names=["MOHAMMAD ESLAMI"], nationalities=["BGD"]),
+    )
+    assert same_country.alert
+    spelt_the_same = compare(Identity(names=["Muhammad Islam"]), Identity(names=["MUHAMMAD ISLAM"]))
+    assert spelt_the_same.band is Band.POSSIBLE
+
+
+def test_a_distinctive_name_needs_no_corroboration() -> None:
+    result = compare(Identity(names=["Aiman al-Zawahri"]), Identity(names=["Ayman al-Zawahiri"]))
+    assert result.alert and all(f.name != "name_uncorroborated" for f in result.features)
