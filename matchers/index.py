@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
 
 import numpy as np
@@ -120,6 +121,13 @@ class MatchStats:
     scored: int = 0
 
 
+@lru_cache(maxsize=131_072)
+def _spelling_keys(spellings: tuple[str, ...]) -> tuple[str, ...]:
+    """The first KEYS_PER_UNIT distinct sound keys of a unit's spellings (cached: words and
+    pairs of words repeat across names)."""
+    return tuple(dict.fromkeys(k for k in map(sound_key, spellings) if k))[:KEYS_PER_UNIT]
+
+
 def _unit_keys(form: NameForm) -> list[tuple[int, bool, tuple[str, ...]]]:
     """(mask, has a content word, sound keys) of each unit of a name."""
     content = 0
@@ -128,9 +136,7 @@ def _unit_keys(form: NameForm) -> list[tuple[int, bool, tuple[str, ...]]]:
             content |= 1 << n
     out = []
     for unit in form.units[: MAX_PAIR_UNITS * 2]:
-        keys = tuple(dict.fromkeys(k for k in (sound_key(s) for s in unit.spellings) if k))[
-            :KEYS_PER_UNIT
-        ]
+        keys = _spelling_keys(unit.spellings)
         if keys:
             out.append((unit.mask, bool(unit.mask & content), keys))
     return out

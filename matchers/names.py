@@ -167,7 +167,9 @@ def word_weight(spellings: tuple[str, ...]) -> float:
     return weight
 
 
+@lru_cache(maxsize=65_536)
 def _token(reading: Reading) -> Token:
+    """A word's token (cached: words repeat across names, and the tokens are then shared)."""
     particle = reading.spellings[0] in PARTICLES
     weight = PARTICLE_WEIGHT if particle else word_weight(reading.spellings)
     if reading.family and not particle:
@@ -266,6 +268,12 @@ def _unglued(reading: Reading) -> Reading:
     )
 
 
+@lru_cache(maxsize=65_536)
+def _joined(a: Token, b: Token) -> tuple[str, ...]:
+    """Two adjacent words written as one (Min Jun = Minjun), in their first spellings."""
+    return tuple(dict.fromkeys(x + y for x in a.spellings[:3] for y in b.spellings[:3]))
+
+
 @lru_cache(maxsize=131_072)
 def name_form(name: str) -> NameForm:
     """The comparable form of one written name (cached: names repeat)."""
@@ -302,8 +310,7 @@ def name_form(name: str) -> NameForm:
     units = [Unit(1 << n, t.spellings, t.weight) for n, t in enumerate(tokens)]
     for n in range(len(tokens) - 1):
         a, b = tokens[n], tokens[n + 1]
-        joined = tuple(dict.fromkeys(x + y for x in a.spellings[:3] for y in b.spellings[:3]))
-        units.append(Unit((1 << n) | (1 << (n + 1)), joined, a.weight + b.weight))
+        units.append(Unit((1 << n) | (1 << (n + 1)), _joined(a, b), a.weight + b.weight))
     return NameForm(
         source=name,
         script=script,
