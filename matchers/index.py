@@ -27,10 +27,11 @@ chance to alert are scored, exactly as `compare` scores them, each once per trav
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
+from typing import Any
 
 import numpy as np
 
@@ -53,6 +54,7 @@ from matchers.score import (
     Prepared,
     best_name,
     curve,
+    evidence_bound,
     hit_for,
     match_forms,
     max_bonus,
@@ -71,46 +73,77 @@ SLACK = 1e-4  # scores are rounded to 4 places: a bound this close to the thresh
 # The similarity at which a word counts as matched (credit 0.5, see score.match_forms).
 WORD_MATCH = NAME_FLOOR + 0.5 * (FULL_CREDIT - NAME_FLOOR)
 
-# A posting holds one id (most keys of a large list name one name) or a set of them.
-Posting = int | set[int]
+BIG_POSTING = 32  # a posting this large is also kept as a numpy array while it is looked up
+
+Array = np.ndarray[Any, Any]
 
 
-def _add(table: dict[object, Posting], key: object, fid: int) -> None:
-    have = table.get(key)
-    if have is None:
-        table[key] = fid
-    elif isinstance(have, int):
-        if have != fid:
-            table[key] = {have, fid}
-    else:
-        have.add(fid)
+class _Postings:
+    """Name ids filed under keys. A key holds one id (most keys of a large list name one
+    name) or a set of them; a large set is also cached as a numpy array once looked up, so
+    that a query gathering thousands of candidates concatenates arrays instead of looping
+    over ids in Python. The cache entry of a key is dropped when the key changes."""
+
+    __slots__ = ("_arrays", "_ids")
+
+    def __init__(self) -> None:
+        self._ids: dict[object, int | set[int]] = {}
+        self._arrays: dict[object, Array] = {}
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def add(self, key: object, fid: int) -> None:
+        have = self._ids.get(key)
+        if have is None:
+            self._ids[key] = fid
+        elif isinstance(have, int):
+            if have != fid:
+                self._ids[key] = {have, fid}
+        else:
+            have.add(fid)
+            self._arrays.pop(key, None)
+
+    def discard(self, key: object, fid: int) -> None:
+        have = self._ids.get(key)
+        if have is None:
+            return
+        if isinstance(have, int):
+            if have == fid:
+                del self._ids[key]
+            return
+        have.discard(fid)
+        self._arrays.pop(key, None)
+        if len(have) == 1:
+            self._ids[key] = next(iter(have))
+        elif not have:
+            del self._ids[key]
+
+    def size(self, key: object) -> int:
+        have = self._ids.get(key)
+        return 0 if have is None else 1 if isinstance(have, int) else len(have)
+
+    def gather(self, key: object, small: list[int], arrays: list[Array]) -> None:
+        """Put the ids under `key` into `small` (a few) or `arrays` (a large posting)."""
+        have = self._ids.get(key)
+        if have is None:
+            return
+        if isinstance(have, int):
+            small.append(have)
+        elif len(have) < BIG_POSTING:
+            small.extend(have)
+        else:
+            got = self._arrays.get(key)
+            if got is None:
+                got = self._arrays[key] = np.fromiter(have, dtype=np.int64, count=len(have))
+            arrays.append(got)
 
 
-def _discard(table: dict[object, Posting], key: object, fid: int) -> None:
-    have = table.get(key)
-    if have is None:
-        return
-    if isinstance(have, int):
-        if have == fid:
-            del table[key]
-        return
-    have.discard(fid)
-    if len(have) == 1:
-        table[key] = next(iter(have))
-    elif not have:
-        del table[key]
-
-
-def _ids(posting: Posting | None) -> Iterator[int]:
-    if posting is None:
-        return iter(())
-    if isinstance(posting, int):
-        return iter((posting,))
-    return iter(posting)
-
-
-def _size(posting: Posting | None) -> int:
-    return 0 if posting is None else 1 if isinstance(posting, int) else len(posting)
+def _union(small: list[int], arrays: list[Array]) -> Array:
+    """The distinct ids of both, as one array."""
+    if not arrays:
+        return np.unique(np.array(small, dtype=np.int64))
+    return np.unique(np.concatenate([np.array(small, dtype=np.int64), *arrays]))
 
 
 @dataclass(slots=True)
@@ -229,10 +262,10 @@ class Matcher:
         self._next_id = 0
         self._table = NameTable()
         self._evidence = EvidenceTable()
-        self._pairs: dict[object, Posting] = {}
-        self._other_pairs: dict[object, Posting] = {}
-        self._words: dict[object, Posting] = {}
-        self._solo: dict[object, Posting] = {}
+        self._pairs = _Postings()
+        self._other_pairs = _Postings()
+        self._words = _Postings()
+        self._solo = _Postings()
         self._documents: dict[str, set[str]] = {}
         self._vocabulary: dict[str, int] = {}  # spelling -> names using it
         self._near: dict[str, set[str]] = {}  # a spelling or one deletion of it -> spellings
@@ -287,13 +320,13 @@ class Matcher:
         self._evidence.add(fid, prepared.dates)
         self._name_entries[fid] = eid
         for pk in filed.pairs:
-            _add(self._pairs, pk, fid)
+            self._pairs.add(pk, fid)
         for pk in filed.other_pairs:
-            _add(self._other_pairs, pk, fid)
+            self._other_pairs.add(pk, fid)
         for key in filed.words:
-            _add(self._words, key, fid)
+            self._words.add(key, fid)
         for key in filed.solo:
-            _add(self._solo, key, fid)
+            self._solo.add(key, fid)
         for s in filed.spellings:
             count = self._vocabulary.get(s, 0)
             self._vocabulary[s] = count + 1
@@ -321,13 +354,13 @@ class Matcher:
         del self._name_entries[fid]
         del self._name_ids[filed.form.source]
         for pk in filed.pairs:
-            _discard(self._pairs, pk, fid)
+            self._pairs.discard(pk, fid)
         for pk in filed.other_pairs:
-            _discard(self._other_pairs, pk, fid)
+            self._other_pairs.discard(pk, fid)
         for key in filed.words:
-            _discard(self._words, key, fid)
+            self._words.discard(key, fid)
         for key in filed.solo:
-            _discard(self._solo, key, fid)
+            self._solo.discard(key, fid)
         for s in filed.spellings:
             count = self._vocabulary[s] - 1
             if count:
@@ -423,32 +456,27 @@ class Matcher:
         """Sound keys of listed words a cut-off MRZ word begins (rare: a full name field)."""
         return {sound_key(v) for v in self._vocabulary if any(v.startswith(s) for s in spellings)}
 
-    def _candidate_names(self, form: NameForm) -> set[int]:
+    def _candidate_names(self, form: NameForm) -> Array:
         units = self._query_units(form)
-        found: set[int] = set()
+        small: list[int] = []
+        arrays: list[Array] = []
         # A listed name reaches an alert by its anchors or by the traveller's: every pair
         # of the traveller's among the listed anchored pairs, his anchored pairs among all.
         anchored, rest = _pairs(units, _anchors(form, self._anchor_share))
-        postings = [self._pairs.get(pk) for pk in anchored | rest]
-        postings += [self._other_pairs.get(pk) for pk in anchored]
-        for posting in postings:
-            if posting is None:
-                continue
-            if isinstance(posting, int):
-                found.add(posting)
-            else:
-                found |= posting
+        for pk in anchored | rest:
+            self._pairs.gather(pk, small, arrays)
+        for pk in anchored:
+            self._other_pairs.gather(pk, small, arrays)
         words = {k for _, _, keys in units for k in keys}
         one_word = _content_count(form) <= 1
         rare = max(RARE_KEY_MIN, len(self._names) // RARE_KEY_SHARE)
         for key in words:
-            found.update(_ids(self._solo.get(key)))
-            posting = self._words.get(key)
-            if one_word or (self._one_word_alerts and _size(posting) <= rare):
-                found.update(_ids(posting))
-        return found
+            self._solo.gather(key, small, arrays)
+            if one_word or (self._one_word_alerts and self._words.size(key) <= rare):
+                self._words.gather(key, small, arrays)
+        return _union(small, arrays)
 
-    def _candidates(self, prepared: Prepared) -> tuple[list[set[int]], set[str]]:
+    def _candidates(self, prepared: Prepared) -> tuple[list[Array], set[str]]:
         """(listed names worth scoring per traveller name, entries to score on every name)."""
         names = [self._candidate_names(form) for form in prepared.forms]
         documents: set[str] = set()
@@ -459,7 +487,9 @@ class Matcher:
     def candidates(self, prepared: Prepared) -> set[str]:
         """Entry ids worth scoring for a prepared traveller (a small superset of the hits)."""
         names, documents = self._candidates(prepared)
-        return {eid for fids in names for fid in fids for eid in self._entries_of(fid)} | documents
+        return {
+            eid for fids in names for fid in fids.tolist() for eid in self._entries_of(fid)
+        } | documents
 
     def _entries_of(self, fid: int) -> tuple[str, ...] | set[str]:
         have = self._name_entries[fid]
@@ -471,15 +501,14 @@ class Matcher:
         prepared = prepare(identity)
         candidates, documents = self._candidates(prepared)
         scored_names = 0
-        bonus = max_bonus()
         # Each listed name is scored once per traveller name, and only if the bounds on what
         # its entries' other evidence (matchers.evidence) and the name (matchers.bound) can
         # reach leave it a chance to alert; an entry's best name is among them.
         best: dict[str, NameMatch] = {}
         for q, fids in zip(prepared.forms, candidates, strict=True):
-            if not fids:
+            if not len(fids):
                 continue
-            order = np.fromiter(fids, dtype=np.int64, count=len(fids))  # any order will do
+            order = fids
             evidence = self._evidence.upper_bounds(prepared, order)
             alive = evidence + NAME_MAX + SLACK >= self.threshold
             order, evidence = order[alive], evidence[alive]
@@ -495,9 +524,12 @@ class Matcher:
                         best[eid] = m
         hits = []
         for eid, name in best.items():
-            if eid in documents or name.value + name.rarity + bonus + SLACK < self.threshold:
+            if eid in documents:
+                continue
+            listed = self._filed[eid].prepared
+            if name.value + name.rarity + evidence_bound(prepared, listed) + SLACK < self.threshold:
                 continue  # the other evidence cannot lift it to an alert
-            scored = score_with(prepared, self._filed[eid].prepared, name)
+            scored = score_with(prepared, listed, name)
             if scored.score >= self.threshold:
                 hits.append(hit_for(eid, scored, self.threshold))
         for eid in documents:

@@ -452,6 +452,17 @@ def max_bonus() -> float:
     return max(DOB_EXACT, DOB_MONTH, DOB_YEAR, DOB_SWAP, DOB_TYPO) + NATIONALITY_SAME
 
 
+def evidence_bound(pq: Prepared, pl: Prepared) -> float:
+    """The most the dates of birth and nationality of two identities can add to their score
+    (the index skips scoring an entry this cannot lift to an alert)."""
+    dates = (
+        max(_date_pair(a, b)[0] for a in pq.dates for b in pl.dates)
+        if pq.dates and pl.dates
+        else 0.0
+    )
+    return dates + (NATIONALITY_SAME if pq.nationalities & pl.nationalities else 0.0)
+
+
 def score_with(pq: Prepared, pl: Prepared, name: NameMatch | None) -> Scored:
     """Score two prepared identities whose best name pair is already known."""
     features = _features(pq, pl, name)

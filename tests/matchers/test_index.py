@@ -120,6 +120,32 @@ def test_remove_unfiles_the_entry() -> None:
     assert not m._names and not m._vocabulary and not m._near
 
 
+def test_a_large_posting_follows_upserts_and_removals() -> None:
+    # 40 names share the pair NIKOLAI VOLKOV: its posting is large enough to be cached as an
+    # array by the first look-up, and the cache must follow the entries filed after it.
+    entries = [Entry(f"v{k}", Identity(names=[f"Nikolai Volkov {w}"]))
+               for k, w in enumerate(_DISTINCT_WORDS)]
+    m = Matcher(entries)
+    q = Identity(names=["Nikolai Volkov Zamyatin"])
+    assert "new" not in {h.entry_id for h in m.match(q)}
+    m.upsert(Entry("new", Identity(names=["Nikolai Volkov Zamyatin"])))
+    assert m.match(q)[0].entry_id == "new"
+    assert m.remove("new")
+    assert "new" not in {h.entry_id for h in m.match(q)}
+    for e in entries:
+        m.remove(e.entry_id)
+    assert not m.match(q) and not m._pairs
+
+
+_DISTINCT_WORDS = [
+    "Abramov", "Belov", "Chernov", "Demidov", "Egorov", "Fomin", "Gusev", "Ilyin", "Kozlov",
+    "Lebedev", "Morozov", "Novikov", "Orlov", "Pavlov", "Romanov", "Sokolov", "Titov",
+    "Ushakov", "Vasiliev", "Yakovlev", "Zaitsev", "Antonov", "Bogdanov", "Davydov", "Frolov",
+    "Gromov", "Isaev", "Kiselev", "Lazarev", "Markov", "Nikitin", "Osipov", "Petrov",
+    "Rodionov", "Savin", "Tarasov", "Uvarov", "Vinogradov", "Zhukov", "Belyaev",
+]
+
+
 _MORE = [
     "박",
     "의춘",
