@@ -46,29 +46,56 @@ _SURE = 1e-9  # float slack: the bound must never fall under the exact score
 
 
 class _Column:
-    """A growable one-dimensional numpy array."""
+    """A growable one-dimensional numpy array. Values appended are buffered in a list and
+    copied in at once when the array is next read: filing a name sets a dozen columns, and a
+    numpy store per value would cost more than the rest of the filing."""
+
+    FLUSH = 65_536
 
     def __init__(self, dtype: type) -> None:
-        self.data: Array = np.zeros(1024, dtype=dtype)
-        self.size = 0
+        self._data: Array = np.zeros(1024, dtype=dtype)
+        self._size = 0  # rows copied into _data
+        self._pending: list[Any] = []  # rows after them, not yet copied
+
+    @property
+    def data(self) -> Array:
+        if self._pending:
+            self._flush()
+        return self._data
+
+    def _flush(self) -> None:
+        values, self._pending = self._pending, []
+        start, end = self._size, self._size + len(values)
+        if end > len(self._data):
+            grown = np.zeros(max(end, 2 * len(self._data)), dtype=self._data.dtype)
+            grown[:start] = self._data[:start]
+            self._data = grown
+        self._data[start:end] = values
+        self._size = end
+
+    def __len__(self) -> int:
+        return self._size + len(self._pending)
 
     def extend(self, values: list[Any]) -> int:
-        start, end = self.size, self.size + len(values)
-        if end > len(self.data):
-            grown = np.zeros(max(end, 2 * len(self.data)), dtype=self.data.dtype)
-            grown[: self.size] = self.data[: self.size]
-            self.data = grown
-        self.data[start:end] = values
-        self.size = end
+        """Append values; the index of the first."""
+        start = len(self)
+        self._pending.extend(values)
+        if len(self._pending) >= self.FLUSH:
+            self._flush()
         return start
 
     def set(self, index: int, value: Any) -> None:
-        if index >= len(self.data):
-            grown = np.zeros(max(index + 1, 2 * len(self.data)), dtype=self.data.dtype)
-            grown[: self.size] = self.data[: self.size]
-            self.data = grown
-        self.data[index] = value
-        self.size = max(self.size, index + 1)
+        end = len(self)
+        if index >= end:  # rows skipped over are zero
+            self.extend([0] * (index - end) + [value])
+        elif index >= self._size:
+            self._pending[index - self._size] = value
+        else:
+            self._data[index] = value
+
+    def get(self, index: int) -> Any:
+        """One value (without copying the buffered rows in)."""
+        return self._pending[index - self._size] if index >= self._size else self._data[index]
 
 
 def _spans(starts: Array, lengths: Array) -> tuple[Array, Array]:

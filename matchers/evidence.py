@@ -65,7 +65,7 @@ class EvidenceTable:
         slots = range(fid * SLOTS, (fid + 1) * SLOTS)
         for y, m, d in given:
             held = [
-                (int(self._y.data[s]), int(self._m.data[s]), int(self._d.data[s])) for s in slots
+                (int(self._y.get(s)), int(self._m.get(s)), int(self._d.get(s))) for s in slots
             ]
             if (y, m or 0, d or 0) in held:
                 continue

@@ -245,9 +245,14 @@ def _latin_readings(text: str, family_first: bool) -> list[Reading]:
     if any("abd" in w for w in plain):
         plain = icao = _arabic_compounds(plain)
     return [
-        Reading(*_latin_spellings(p, i), family_first and n == 0)
+        _latin_reading(p, i, family_first and n == 0)
         for n, (p, i) in enumerate(zip(plain, icao, strict=True))
     ]
+
+
+@lru_cache(maxsize=65_536)
+def _latin_reading(word: str, icao: str, family: bool) -> Reading:
+    return Reading(*_latin_spellings(word, icao), family)
 
 
 # Honorifics that transliteration glues to the name they precede (HAJIMUHAMMAD) or, less

@@ -52,9 +52,14 @@ _MRZ_NAME = re.compile(r"^[A-Z0-9<]+$")
 MRZ_NAME_FIELD = 39
 
 
+_ASCII_CONTROLS = {n: " " for n in [*range(0x20), 0x7F]}
+
+
 @lru_cache(maxsize=65_536)
 def clean(text: str) -> str:
     """NFKC, format characters (zero-width joiners, bidi marks) dropped, look-alikes folded."""
+    if text.isascii():  # NFKC leaves ASCII alone, and it has no format characters
+        return " ".join(text.translate(_ASCII_CONTROLS).split())
     if _LATIN.search(text) and _CYRILLIC_GREEK.search(text):
         text = text.translate(_CONFUSABLE)  # before NFKC too: it turns lunate Ϲ into Σ
     text = unicodedata.normalize("NFKC", text)
@@ -129,11 +134,10 @@ _KEY_RULES = [
     (re.compile(r"[td]h"), "t"),
     (re.compile(r"tsch|sch|tch|sh|ch|zh|dj|dz|tz|ts|j"), "j"),
     (re.compile(r"ck|q|c|g"), "k"),
-    (re.compile(r"x"), "ks"),
-    (re.compile(r"z"), "s"),
-    (re.compile(r"w"), "v"),
-    (re.compile(r"b"), "p"),
-    (re.compile(r"d"), "t"),
+]
+# Then letter for letter, at once (none of these produces a letter another one rewrites).
+_KEY_LETTERS = str.maketrans({"x": "ks", "z": "s", "w": "v", "b": "p", "d": "t"})
+_KEY_RULES_AFTER = [
     (re.compile(r"r(?=[^aeiouy]|$)"), ""),
     (re.compile(r"r"), "l"),
     (re.compile(r"[aeiouy]+"), ""),
@@ -152,5 +156,8 @@ def sound_key(word: str) -> str:
         return ""
     body = word
     for pattern, repl in _KEY_RULES:
+        body = pattern.sub(repl, body)
+    body = body.translate(_KEY_LETTERS)
+    for pattern, repl in _KEY_RULES_AFTER:
         body = pattern.sub(repl, body)
     return ("a" + body) if word[0] in "aeiouy" else (body or "a")

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -126,3 +129,36 @@ def test_greek_lunate_sigma_is_a_c_even_though_nfkc_makes_it_a_sigma() -> None:
     # NFKC maps U+03F9 to capital sigma; the disguise must be undone before that
     assert clean("\u03f9\u041d\u039f\u0395 HW\u0399") == "CHOE HWI"
     assert clean("C\u0430rlo\u0455 \u03f9OVA") == "Carlos COVA"
+
+
+def _clean_by_categories(text: str) -> str:
+    """`clean` without its ASCII shortcut: NFKC, then Unicode categories character by
+    character (the text has no Latin look-alikes to fold)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(
+        " " if unicodedata.category(ch) in {"Zs", "Zl", "Zp", "Cc"} else ch
+        for ch in text
+        if unicodedata.category(ch) != "Cf"
+    )
+    return " ".join(text.split())
+
+
+@given(st.text(st.characters(max_codepoint=127)))
+def test_ascii_cleaned_as_by_the_categories(text: str) -> None:
+    assert clean(text) == _clean_by_categories(text)
+
+
+_ONE_BY_ONE = [
+    (r"(.)\1+", r"\1"), (r"^rh", "r"), (r"(?<=[aeiouy])h$", ""), (r"ph", "f"), (r"[kg]h", "k"),
+    (r"[td]h", "t"), (r"tsch|sch|tch|sh|ch|zh|dj|dz|tz|ts|j", "j"), (r"ck|q|c|g", "k"),
+    (r"x", "ks"), (r"z", "s"), (r"w", "v"), (r"b", "p"), (r"d", "t"), (r"r(?=[^aeiouy]|$)", ""),
+    (r"r", "l"), (r"[aeiouy]+", ""), (r"(.)\1+", r"\1"),
+]
+
+
+@given(st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=14))
+def test_sound_key_is_the_rules_applied_one_by_one(word: str) -> None:
+    body = word
+    for pattern, repl in _ONE_BY_ONE:
+        body = re.sub(pattern, repl, body)
+    assert sound_key(word) == (("a" + body) if word[0] in "aeiouy" else (body or "a"))
