@@ -273,6 +273,16 @@ def _unglued(reading: Reading) -> Reading:
     )
 
 
+def _title(word: str, text: str) -> bool:
+    """An honorific, or a generational suffix written as a word of its own (the SR of
+    NA-SR is half of a name cut by a hyphen, not Senior)."""
+    if word in HONORIFICS:
+        return True
+    return word in SUFFIXES and re.search(
+        rf"(?:^|[\s,.<]){word}(?:$|[\s,.<])", text, re.IGNORECASE
+    ) is not None
+
+
 @lru_cache(maxsize=65_536)
 def _joined(a: Token, b: Token) -> tuple[str, ...]:
     """Two adjacent words written as one (Min Jun = Minjun), in their first spellings."""
@@ -309,7 +319,7 @@ def name_form(name: str) -> NameForm:
         else:
             readings = read(text, script)
             how = script
-    kept = [_unglued(r) for r in readings if r.spellings[0] not in HONORIFICS | SUFFIXES]
+    kept = [_unglued(r) for r in readings if not _title(r.spellings[0], text)]
     readings = (kept or readings)[:MAX_TOKENS] or [Reading(("x",), ("unknown",), False)]
     tokens = tuple(_token(r) for r in readings)
     units = [Unit(1 << n, t.spellings, t.weight) for n, t in enumerate(tokens)]

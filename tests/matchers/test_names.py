@@ -36,6 +36,13 @@ def test_suffix_alone_or_without_comma() -> None:
     assert spellings("Jr.") == [("jr",)]  # nothing else to read: kept rather than empty
 
 
+def test_a_suffix_cut_off_by_a_hyphen_is_part_of_the_name() -> None:
+    # The evasion suite's hyphen disguise of the UN name Isa NASR (NA-SR is not "Senior").
+    assert [s[0] for s in spellings("Isa NA-SR")] == ["isa", "na", "sr"]
+    assert [s[0] for s in spellings("LAVILLA<<RUBEN<JR")] == ["lavilla", "ruben"]
+    assert alerts("Isa NA-SR", "Isa NASR")
+
+
 def test_titles_are_dropped() -> None:
     assert spellings("Doctor Muthanna al-Dari") == spellings("Muthanna al-Dari")
     assert spellings("Maulawi Ahmed SHAH") == spellings("Ahmed SHAH")
