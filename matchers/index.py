@@ -80,14 +80,17 @@ Array = np.ndarray[Any, Any]
 
 class _Postings:
     """Name ids filed under keys. A key holds one id (most keys of a large list name one
-    name) or a set of them; a large set is also cached as a numpy array once looked up, so
-    that a query gathering thousands of candidates concatenates arrays instead of looping
-    over ids in Python. The cache entry of a key is dropped when the key changes."""
+    name), a tuple of a few (a set costs four times the memory), or a set. A large set is
+    also cached as a numpy array once looked up, so that a query gathering thousands of
+    candidates concatenates arrays instead of looping over ids in Python; the cache entry
+    of a key is dropped when the key changes."""
 
     __slots__ = ("_arrays", "_ids")
 
+    FEW = 8  # ids held in a tuple
+
     def __init__(self) -> None:
-        self._ids: dict[object, int | set[int]] = {}
+        self._ids: dict[object, int | tuple[int, ...] | set[int]] = {}
         self._arrays: dict[object, Array] = {}
 
     def __len__(self) -> int:
@@ -99,7 +102,10 @@ class _Postings:
             self._ids[key] = fid
         elif isinstance(have, int):
             if have != fid:
-                self._ids[key] = {have, fid}
+                self._ids[key] = (have, fid)
+        elif isinstance(have, tuple):
+            if fid not in have:
+                self._ids[key] = (*have, fid) if len(have) < self.FEW else {*have, fid}
         else:
             have.add(fid)
             self._arrays.pop(key, None)
@@ -112,12 +118,14 @@ class _Postings:
             if have == fid:
                 del self._ids[key]
             return
+        if isinstance(have, tuple):
+            rest = tuple(i for i in have if i != fid)
+            self._ids[key] = rest[0] if len(rest) == 1 else rest
+            return
         have.discard(fid)
         self._arrays.pop(key, None)
         if len(have) == 1:
             self._ids[key] = next(iter(have))
-        elif not have:
-            del self._ids[key]
 
     def size(self, key: object) -> int:
         have = self._ids.get(key)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from matchers import Hit, Identity, Matcher, compare
 from matchers.bound import NameTable
+from matchers.index import _Postings, _union
 from matchers.names import name_form
 from matchers.score import DEFAULT_THRESHOLD, match_forms
 
@@ -231,3 +232,18 @@ def test_dated_entries_score_as_compare() -> None:
         want = {e.entry_id: compare(query, e.identity).score for e in held}
         got = {h.entry_id: h.score for h in m.match(query)}
         assert got == {k: v for k, v in want.items() if v >= DEFAULT_THRESHOLD}
+
+
+@given(st.lists(st.tuples(st.booleans(), st.integers(0, 2), st.integers(0, 40)), max_size=300))
+def test_postings_hold_what_was_filed(ops: list[tuple[bool, int, int]]) -> None:
+    # One id, a tuple of a few, a set, the cached array: every form answers as a set would.
+    postings, model = _Postings(), {k: set() for k in range(3)}
+    for add, key, fid in ops:
+        (postings.add if add else postings.discard)(key, fid)
+        (model[key].add if add else model[key].discard)(fid)
+        small: list[int] = []
+        arrays: list[np.ndarray] = []  # type: ignore[type-arg]
+        postings.gather(key, small, arrays)
+        assert sorted(_union(small, arrays).tolist()) == sorted(model[key])
+        assert postings.size(key) == len(model[key])
+    assert len(postings) == sum(1 for ids in model.values() if ids)
