@@ -34,6 +34,8 @@ from matchers.score import (
 
 Array = np.ndarray[Any, Any]
 SLOTS = 2
+ALWAYS = -1  # the block of names any traveller's dates may reach (see `blocks`)
+BLOCK_DAY = 100_000
 SMALL = 64  # fewer names than this are bounded one by one (numpy's per-call cost dominates)
 _BEST_DATE = DOB_EXACT  # the most a pair of dates can add (score.max_bonus)
 
@@ -76,6 +78,31 @@ class EvidenceTable:
             self._y.set(free, y)
             self._m.set(free, m or 0)
             self._d.set(free, d or 0)
+
+    def blocks(self, fids: Array) -> dict[int, Array]:
+        """The names `fids` split by the dates of birth they carry: under each year, under
+        each day and month of a full date (BLOCK_DAY + month * 100 + day), and, for a name with
+        an undated entry or more dates than its slots, under ALWAYS. A name sits in a block
+        per date it carries (see `query_blocks`)."""
+        slots = (fids[:, None] * SLOTS + np.arange(SLOTS)).ravel()
+        y, m, d = self._y.data[slots], self._m.data[slots], self._d.data[slots]
+        owner = np.repeat(fids, SLOTS)
+        dated = y > 0
+        full = dated & (m > 0) & (d > 0)
+        always = self._undated.data[fids] | self._many.data[fids]
+        codes = np.concatenate(
+            [
+                y[dated].astype(np.int64),
+                BLOCK_DAY + m[full].astype(np.int64) * 100 + d[full],
+                np.full(int(always.sum()), ALWAYS, dtype=np.int64),
+            ]
+        )
+        ids = np.concatenate([owner[dated], owner[full], fids[always]])
+        order = np.argsort(codes, kind="stable")
+        codes, ids = codes[order], ids[order]
+        cuts = np.flatnonzero(np.diff(codes)) + 1
+        firsts = np.concatenate([[0], cuts]).astype(np.int64)
+        return dict(zip(codes[firsts].tolist(), np.split(ids, cuts), strict=True))
 
     def upper_bounds(self, query: Prepared, fids: Array) -> Array:
         """For each name id, the most its entries' dates of birth and nationality can add."""
@@ -139,3 +166,15 @@ def _date_bound(date: Date, ys: Array, ms: Array, ds: Array) -> Array:
             typo = maybe[differing == 1]
             out[typo] = np.maximum(out[typo], DOB_TYPO)
     return out
+
+
+def query_blocks(dates: Iterable[Date]) -> frozenset[int]:
+    """The blocks of `EvidenceTable.blocks` holding every name whose dates can add more than
+    DOB_DIFFERENT against these: the same year or one apart, a full date one digit of the year
+    apart (then day and month are equal), and ALWAYS."""
+    out = {ALWAYS}
+    for y, m, d in dates:
+        out.update((y - 1, y, y + 1))
+        if m is not None and d is not None:
+            out.add(BLOCK_DAY + m * 100 + d)
+    return frozenset(out)

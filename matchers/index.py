@@ -27,7 +27,7 @@ chance to alert are scored, exactly as `compare` scores them, each once per trav
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
@@ -37,7 +37,7 @@ import numpy as np
 
 from matchers import tables
 from matchers.bound import NameTable
-from matchers.evidence import EvidenceTable
+from matchers.evidence import EvidenceTable, query_blocks
 from matchers.identity import Identity
 from matchers.names import NameForm
 from matchers.normalize import sound_key
@@ -45,9 +45,11 @@ from matchers.result import Hit, Listed
 from matchers.score import (
     CURVE,
     DEFAULT_THRESHOLD,
+    DOB_DIFFERENT,
     FULL_CREDIT,
     NAME_FLOOR,
     NAME_MAX,
+    NATIONALITY_SAME,
     SHORT_SIDE,
     SINGLE_WORD_FACTOR,
     NameMatch,
@@ -85,13 +87,14 @@ class _Postings:
     candidates concatenates arrays instead of looping over ids in Python; the cache entry
     of a key is dropped when the key changes."""
 
-    __slots__ = ("_arrays", "_ids")
+    __slots__ = ("_arrays", "_blocks", "_ids")
 
     FEW = 8  # ids held in a tuple
 
     def __init__(self) -> None:
         self._ids: dict[object, int | tuple[int, ...] | set[int]] = {}
         self._arrays: dict[object, Array] = {}
+        self._blocks: dict[object, dict[int, Array]] = {}
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -108,7 +111,7 @@ class _Postings:
                 self._ids[key] = (*have, fid) if len(have) < self.FEW else {*have, fid}
         else:
             have.add(fid)
-            self._arrays.pop(key, None)
+            self._forget(key)
 
     def discard(self, key: object, fid: int) -> None:
         have = self._ids.get(key)
@@ -123,16 +126,31 @@ class _Postings:
             self._ids[key] = rest[0] if len(rest) == 1 else rest
             return
         have.discard(fid)
-        self._arrays.pop(key, None)
+        self._forget(key)
         if len(have) == 1:
             self._ids[key] = next(iter(have))
+
+    def _forget(self, key: object) -> None:
+        self._arrays.pop(key, None)
+        self._blocks.pop(key, None)
+
+    def forget_blocks(self) -> None:
+        """Drop every posting split by dates (a name's dates changed)."""
+        self._blocks.clear()
 
     def size(self, key: object) -> int:
         have = self._ids.get(key)
         return 0 if have is None else 1 if isinstance(have, int) else len(have)
 
-    def gather(self, key: object, small: list[int], arrays: list[Array]) -> None:
-        """Put the ids under `key` into `small` (a few) or `arrays` (a large posting)."""
+    def gather(
+        self,
+        key: object,
+        small: list[int],
+        arrays: list[Array],
+        blocks: Blocks | None = None,
+    ) -> None:
+        """Put the ids under `key` into `small` (a few) or `arrays` (a large posting: only
+        its names in the date blocks `blocks` asks for, when given)."""
         have = self._ids.get(key)
         if have is None:
             return
@@ -144,7 +162,18 @@ class _Postings:
             got = self._arrays.get(key)
             if got is None:
                 got = self._arrays[key] = np.fromiter(have, dtype=np.int64, count=len(have))
-            arrays.append(got)
+            if blocks is None:
+                arrays.append(got)
+                return
+            wanted, split = blocks
+            parts = self._blocks.get(key)
+            if parts is None:
+                parts = self._blocks[key] = split(got)
+            arrays.extend(parts[code] for code in wanted if code in parts)
+
+
+# The date blocks a query reaches, and how to split a posting into blocks.
+Blocks = tuple[frozenset[int], Callable[[Array], dict[int, Array]]]
 
 
 def _union(small: list[int], arrays: list[Array]) -> Array:
@@ -263,6 +292,10 @@ class Matcher:
         least = 1.0 - 0.5 * (1.0 - need) ** (1.0 / CURVE)
         cover = (least - (1.0 - SHORT_SIDE)) / SHORT_SIDE
         self._anchor_share = max(0.0, min(1.0, 2.0 * (1.0 - cover)))
+        # Can a listed person whose birth dates are all years apart from a traveller's still
+        # alert? If not, large postings are split by date (matchers.evidence blocks) and a
+        # traveller with a date of birth only reaches the blocks of his dates.
+        self._date_blocks = threshold > NAME_MAX + DOB_DIFFERENT + NATIONALITY_SAME + SLACK
         self._filed: dict[str, _Filed] = {}
         self._name_ids: dict[str, int] = {}  # by source: a name's form is a function of it
         self._names: dict[int, NameForm] = {}
@@ -317,6 +350,7 @@ class Matcher:
             else:
                 have.add(eid)
             self._evidence.add(fid, prepared.dates)
+            self._forget_blocks()
             return fid
         fid = self._next_id
         self._next_id += 1
@@ -357,6 +391,7 @@ class Matcher:
                 self._evidence.reset(fid)
                 for other in entries:
                     self._evidence.add(fid, self._filed[other].prepared.dates)
+                self._forget_blocks()
                 return
         filed = self._keys(self._names.pop(fid))
         del self._name_entries[fid]
@@ -381,6 +416,11 @@ class Matcher:
                 near.discard(s)
                 if not near:
                     del self._near[d]
+
+    def _forget_blocks(self) -> None:
+        """A filed name's dates changed: the postings split by dates are split again."""
+        for postings in (self._pairs, self._other_pairs, self._words, self._solo):
+            postings.forget_blocks()
 
     def upsert(self, entry: Listed) -> None:
         """Add an entry or replace the one with the same id."""
@@ -464,7 +504,7 @@ class Matcher:
         """Sound keys of listed words a cut-off MRZ word begins (rare: a full name field)."""
         return {sound_key(v) for v in self._vocabulary if any(v.startswith(s) for s in spellings)}
 
-    def _candidate_names(self, form: NameForm) -> Array:
+    def _candidate_names(self, form: NameForm, blocks: Blocks | None) -> Array:
         units = self._query_units(form)
         small: list[int] = []
         arrays: list[Array] = []
@@ -472,21 +512,24 @@ class Matcher:
         # of the traveller's among the listed anchored pairs, his anchored pairs among all.
         anchored, rest = _pairs(units, _anchors(form, self._anchor_share))
         for pk in anchored | rest:
-            self._pairs.gather(pk, small, arrays)
+            self._pairs.gather(pk, small, arrays, blocks)
         for pk in anchored:
-            self._other_pairs.gather(pk, small, arrays)
+            self._other_pairs.gather(pk, small, arrays, blocks)
         words = {k for _, _, keys in units for k in keys}
         one_word = _content_count(form) <= 1
         rare = max(RARE_KEY_MIN, len(self._names) // RARE_KEY_SHARE)
         for key in words:
-            self._solo.gather(key, small, arrays)
+            self._solo.gather(key, small, arrays, blocks)
             if one_word or (self._one_word_alerts and self._words.size(key) <= rare):
-                self._words.gather(key, small, arrays)
+                self._words.gather(key, small, arrays, blocks)
         return _union(small, arrays)
 
     def _candidates(self, prepared: Prepared) -> tuple[list[Array], set[str]]:
         """(listed names worth scoring per traveller name, entries to score on every name)."""
-        names = [self._candidate_names(form) for form in prepared.forms]
+        blocks: Blocks | None = None
+        if self._date_blocks and prepared.dates:
+            blocks = (query_blocks(prepared.dates), self._evidence.blocks)
+        names = [self._candidate_names(form, blocks) for form in prepared.forms]
         documents: set[str] = set()
         for doc in prepared.documents | prepared.documents_ocr:
             documents |= self._documents.get(doc, set())

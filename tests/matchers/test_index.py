@@ -6,10 +6,11 @@ import random
 from dataclasses import dataclass
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matchers import Hit, Identity, Matcher, compare
+from matchers import Hit, Identity, Matcher, compare, index
 from matchers.bound import NameTable
 from matchers.index import _Postings, _union
 from matchers.names import name_form
@@ -138,6 +139,52 @@ def test_a_large_posting_follows_upserts_and_removals() -> None:
     assert not m.match(q) and not m._pairs
 
 
+_DATE_CASES = [
+    ["1985-03-02"],  # the traveller's own date
+    ["1984-07-07"],  # a year apart (a conflict, still within reach of an alert)
+    ["1984"],  # a year before, the year only
+    ["1986"],  # a year after, the year only
+    ["1945-03-02"],  # one digit of the year apart, day and month equal (a typo)
+    ["1995-04-02"],  # one digit apart, another month: no typo
+    ["1970-03-02"],  # two digits apart
+    [],  # undated
+    ["1960", "1961", "1985"],  # more dates than the slots hold (the traveller's year last)
+]
+
+
+def test_date_blocks_reach_every_name_the_dates_allow() -> None:
+    # 40 listed names (ZHAKYP TURSUNBAEV in 40 letter cases: names are filed by what is written)
+    # share one pair posting, split into date blocks. A traveller born 1985-03-02 must still
+    # reach every name whose dates can alert, also after a name's dates change.
+    spellings = [
+        "".join(c.upper() if k >> i & 1 else c for i, c in enumerate("zhakyp tursunbaev"))
+        for k in range(40)
+    ]
+    entries = [
+        Entry(f"v{k}", Identity(names=[name], birth_dates=_DATE_CASES[k % len(_DATE_CASES)]))
+        for k, name in enumerate(spellings)
+    ]
+    m = Matcher(entries)
+    query = Identity(names=["ZHAKYP TURSUNBAEV"], birth_dates=["1985-03-02"])
+
+    def alerts() -> set[str]:
+        want = {e.entry_id: compare(query, e.identity).score for e in entries}
+        got = {h.entry_id: h.score for h in m.match(query)}
+        assert got == {k: v for k, v in want.items() if v >= DEFAULT_THRESHOLD}
+        return set(got)
+
+    first = alerts()
+    case = {tuple(e.identity.birth_dates): e.entry_id for e in entries}
+    assert {case[("1945-03-02",)], case[()], case[("1984",)], case[("1986",)],
+            case[("1960", "1961", "1985")]} <= first
+    assert case[("1970-03-02",)] not in first and case[("1995-04-02",)] not in first
+    # A name in no block the traveller reaches gains an entry of the traveller's date.
+    far = next(e for e in entries if e.entry_id == case[("1995-04-02",)])
+    entries.append(Entry("late", Identity(names=far.identity.names, birth_dates=["1985-03-02"])))
+    m.upsert(entries[-1])
+    assert "late" in alerts()
+
+
 _DISTINCT_WORDS = [
     "Abramov", "Belov", "Chernov", "Demidov", "Egorov", "Fomin", "Gusev", "Ilyin", "Kozlov",
     "Lebedev", "Morozov", "Novikov", "Orlov", "Pavlov", "Romanov", "Sokolov", "Titov",
@@ -199,8 +246,14 @@ def test_entries_with_many_names_score_as_compare() -> None:
         assert got == {k: v for k, v in want.items() if v >= DEFAULT_THRESHOLD}
 
 
-def test_dated_entries_score_as_compare() -> None:
-    """Birth dates prune most names before scoring; what alerts is still what compare says."""
+@pytest.mark.parametrize("big_posting", [index.BIG_POSTING, 2])
+def test_dated_entries_score_as_compare(
+    big_posting: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Birth dates prune most names before scoring (and split every posting into date blocks
+    when postings of 2 count as large); what alerts is still what compare says, also after
+    the dates of a name already split change."""
+    monkeypatch.setattr(index, "BIG_POSTING", big_posting)
     rng = random.Random(9)
 
     def person(names: list[str]) -> Identity:
@@ -227,11 +280,20 @@ def test_dated_entries_score_as_compare() -> None:
             for e in entries[10:20]
         ]
     )
-    for _ in range(60):
-        query = person([rng.choice(entries).identity.names[0]])
-        want = {e.entry_id: compare(query, e.identity).score for e in held}
-        got = {h.entry_id: h.score for h in m.match(query)}
-        assert got == {k: v for k, v in want.items() if v >= DEFAULT_THRESHOLD}
+
+    def check(queries: int) -> None:
+        for _ in range(queries):
+            query = person([rng.choice(entries).identity.names[0]])
+            want = {e.entry_id: compare(query, e.identity).score for e in held}
+            got = {h.entry_id: h.score for h in m.match(query)}
+            assert got == {k: v for k, v in want.items() if v >= DEFAULT_THRESHOLD}
+
+    check(60)
+    for entry in entries[20:40]:  # names already split by date gain entries of other dates
+        added = Entry(entry.entry_id + "y", person(entry.identity.names))
+        m.upsert(added)
+        held.append(added)
+    check(60)
 
 
 @given(st.lists(st.tuples(st.booleans(), st.integers(0, 2), st.integers(0, 40)), max_size=300))
