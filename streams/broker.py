@@ -22,14 +22,23 @@ def free_port() -> int:
 
 
 class EmbeddedBroker:
-    """A Tansu broker process with memory storage, listening on loopback."""
+    """A Tansu broker process with memory storage, listening on loopback.
+
+    Clients reach it at the address it advertises in metadata: its own, unless
+    `advertised_listener_url` names another (`tcp://HOST:PORT`, e.g. a proxy in front of it).
+    """
 
     def __init__(
-        self, port: int = 0, host: str = "127.0.0.1", log_path: Path | None = None
+        self,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        log_path: Path | None = None,
+        advertised_listener_url: str | None = None,
     ) -> None:
         self.host = host
         self.port = port or free_port()
         self.log_path = log_path
+        self.advertised_listener_url = advertised_listener_url
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -48,7 +57,7 @@ class EmbeddedBroker:
                 "--listener-url",
                 url,
                 "--advertised-listener-url",
-                url,
+                self.advertised_listener_url or url,
                 "--storage-engine",
                 "memory://tansu/",
             ],
