@@ -2,6 +2,7 @@
 
     python -m bench.eval [--split report|tune|all] [--limit N] [--no-logicv2]
                          [--travellers N] [--traveller-list split|all] [--show-false N]
+                         [--show-misses N] [--no-dates]
 
 Datasets (see bench/eval_data.py for the parsing and the entity split):
 - un, ofac: an alias (or the native-script name) against the primary name of the same
@@ -13,6 +14,11 @@ Datasets (see bench/eval_data.py for the parsing and the entity split):
   person with the same Hangul surname.
 - semi-synthetic VN/TH/KH/CN/TW/JP: native-script names assembled from the popular-names
   tables against their romanization (VN: ASCII, upper-case, MRZ, middle name dropped).
+- with birth dates (un, ofac): the same pairs, each query carrying the full date of birth a
+  passport of its person would (his first full listed date, none when the list has only a
+  year or nothing) and the listed side every date the list gives its person. A true pair
+  carries the same person's dates on both sides; a hard non-match the query person's date
+  against the other listed person's. Reported beside the name-only figures.
 - travellers: names drawn from the popular-names tables, each with a random full date of
   birth, screened with `Matcher` against the UN+OFAC individuals of the split (with their
   published dates of birth): every alert is a false alert, reported per 10,000 crossings, by
@@ -73,22 +79,48 @@ def _list_pairs(people: list[ed.Person], name: str, split: str, rng: random.Rand
             if len(w) >= 3 and w not in {"bin", "ibn", "abu", "abd", "the", "van", "der"}:
                 by_word[w].append(p)
     for p in people:
+        own, dated = _passport_date(p), _dates(p)  # only the "with birth dates" view uses them
         for alias, quality in p.aliases:
             if quality == "Low" or not alias.strip():
                 continue
             variant = fuzz.token_sort_ratio(_plain(alias), _plain(p.primary)) >= 50
             script = script_of(alias)
             kind = "variant" if variant or script != "Latin" else "other-name"
-            out.append(Pair(f"{name}-{kind}", script, alias, p.primary, True))
+            out.append(Pair(f"{name}-{kind}", script, alias, p.primary, True, own, dated))
         for native in p.native:
-            out.append(Pair(f"{name}-variant", script_of(native), native, p.primary, True))
+            out.append(Pair(f"{name}-variant", script_of(native), native, p.primary, True, own,
+                            dated))
         others = sorted({o.key: o for w in set(ed.words(p.primary)) for o in by_word[w]
                          if o.key != p.key}.values(), key=lambda o: o.key)
         for o in rng.sample(others, min(4, len(others))):
             query = rng.choice([p.primary] + [a for a, q in p.aliases if q != "Low"])
-            out.append(Pair(f"{name}-variant", script_of(query), query, o.primary, False))
-            out.append(Pair(f"{name}-other-name", script_of(query), query, o.primary, False))
+            theirs = _dates(o)
+            out.append(Pair(f"{name}-variant", script_of(query), query, o.primary, False, own,
+                            theirs))
+            out.append(Pair(f"{name}-other-name", script_of(query), query, o.primary, False,
+                            own, theirs))
     return out
+
+
+def _dates(person: ed.Person) -> tuple[str, ...]:
+    """A listed person's dates of birth as `watchlist` files them (year, year-month, full;
+    the few the identity model rejects, such as 1970-00-00, dropped)."""
+    return tuple(d for d in dict.fromkeys(person.birth_dates) if len(d) in (4, 7, 10)
+                 and _valid_date(d))[:16]
+
+
+def _valid_date(text: str) -> bool:
+    try:
+        Identity(names=["x"], birth_dates=[text])
+    except ValueError:
+        return False
+    return True
+
+
+def _passport_date(person: ed.Person) -> tuple[str, ...]:
+    """The date of birth a passport of this person would carry: his first full listed date
+    (none when the list gives a year only or nothing)."""
+    return next(((d,) for d in _dates(person) if len(d) == 10), ())
 
 
 def _plain(name: str) -> str:
@@ -158,9 +190,17 @@ def synthetic_pairs(split: str, rng: random.Random) -> list[Pair]:
 
 # -- systems --------------------------------------------------------------------------------
 
-def _ours(threshold: float) -> Callable[[Pair], bool]:
+def _identities(p: Pair, dated: bool) -> tuple[Identity, Identity]:
+    if not dated:
+        return Identity(names=[p.query]), Identity(names=[p.listed])
+    return (Identity(names=[p.query], birth_dates=list(p.dob_q)),
+            Identity(names=[p.listed], birth_dates=list(p.dob_l)))
+
+
+def _ours(threshold: float, dated: bool = False) -> Callable[[Pair], bool]:
+    """borderwatch's decision; `dated` gives both sides their birth dates (dob_q, dob_l)."""
     def decide(p: Pair) -> bool:
-        return compare(Identity(names=[p.query]), Identity(names=[p.listed]), threshold).alert
+        return compare(*_identities(p, dated), threshold).alert
     return decide
 
 
@@ -271,7 +311,8 @@ def watchlist(people: list[ed.Person]) -> list[object]:
     return entries
 
 
-def report_pairs(pairs: list[Pair], un: list[ed.Person], split: str, no_logicv2: bool) -> None:
+def report_pairs(pairs: list[Pair], un: list[ed.Person], split: str, no_logicv2: bool,
+                 title: str = "") -> None:
     """P / R / F1 per dataset of borderwatch and the baselines."""
     tune_pairs = _list_pairs(un, "un", "tune", random.Random(1)) + korean_pairs(
         "tune", random.Random(1))
@@ -289,7 +330,7 @@ def report_pairs(pairs: list[Pair], un: list[ed.Person], split: str, no_logicv2:
         t0 = time.perf_counter()
         results[name] = _counts(pairs, decide)
         timings[name] = time.perf_counter() - t0
-    print(f"split={split} pairs={len(pairs)}")
+    print(f"split={split} pairs={len(pairs)}{title}")
     print("| dataset | pos | neg | " + " | ".join(f"{s} P / R / F1" for s in systems) + " |")
     print("|---|---:|---:|" + "---|" * len(systems))
     first = results["borderwatch"]
@@ -304,6 +345,72 @@ def report_pairs(pairs: list[Pair], un: list[ed.Person], split: str, no_logicv2:
                                     for s, t in timings.items()))
 
 
+def report_dated(pairs: list[Pair]) -> None:
+    """The UN and OFAC pairs again, each side carrying its birth dates (see `_list_pairs`):
+    name-only P / R beside P / R with birth dates."""
+    listed = [p for p in pairs if p.dataset.startswith(("un-", "ofac-"))]
+    plain, dated = _counts(listed, _ours(0.70)), _counts(listed, _ours(0.70, dated=True))
+    print(f"with birth dates (UN, OFAC): pairs={len(listed)}; the query carries its person's "
+          "first full listed date of birth, the listed side every listed date")
+    print("| dataset | pos | neg | pos dated | neg dated both | name only P / R / F1 "
+          "| with birth dates P / R / F1 |")
+    print("|---|---:|---:|---:|---:|---|---|")
+    dated_pos: Counter[str] = Counter()
+    dated_neg: Counter[str] = Counter()
+    for p in listed:
+        if p.dob_q and p.dob_l:
+            for ds in (p.dataset, f"{p.dataset}/{p.script}") if p.script != "Latin" else (
+                    p.dataset,):
+                (dated_pos if p.match else dated_neg)[ds] += 1
+    for ds in sorted(dated):
+        c = dated[ds]
+        a, b = _metrics(plain[ds]), _metrics(c)
+        print(f"| {ds} | {c[0] + c[1]} | {c[2] + c[3]} | {dated_pos[ds]} | {dated_neg[ds]} | "
+              f"{a[0]:.3f} / {a[1]:.3f} / {a[2]:.3f} | {b[0]:.3f} / {b[1]:.3f} / {b[2]:.3f} |")
+
+
+def miss_kind(p: Pair) -> str:
+    """A rough reading of why a true pair might be missed, from the words alone."""
+    if p.script != "Latin":
+        return f"native script ({p.script})"
+    q, ls = ed.words(p.query), ed.words(p.listed)
+    if sorted(q) == sorted(ls):
+        return "same words, other order"
+    short, long_ = (q, ls) if len(q) <= len(ls) else (ls, q)
+    if set(short) <= set(long_):
+        return "subset: words dropped or added"
+
+    def near(w: str, pool: list[str]) -> bool:
+        return any(fuzz.ratio(w, x) >= 70 for x in pool)
+
+    if all(near(w, long_) for w in short):
+        return ("spelling variants" if len(short) == len(long_)
+                else "subset with spelling variants")
+    if any(near(w, long_) for w in short):
+        return "some words different"
+    return "no word alike"
+
+
+def show_misses(pairs: Sequence[Pair], n: int, dated: bool = False,
+                datasets: Sequence[str] = ("korean", "ofac-variant", "un-variant")) -> None:
+    """The true pairs borderwatch misses, by kind, and `n` of each dataset with the score and
+    the features that explain it."""
+    for ds in datasets:
+        misses = []
+        for p in pairs:
+            if p.dataset == ds and p.match:
+                c = compare(*_identities(p, dated), 0.70)
+                if not c.alert:
+                    misses.append((p, c))
+        kinds = Counter(miss_kind(p) for p, _ in misses)
+        print(f"misses of {ds}{' (with birth dates)' if dated else ''}: {len(misses)} — "
+              + ", ".join(f"{k} {v}" for k, v in kinds.most_common()))
+        for p, c in misses[:n]:
+            print(f"  {p.query!r} ~ {p.listed!r} {c.score:.2f} [{miss_kind(p)}]")
+            for f in c.features:
+                print(f"      {f.name:19s} {f.value:+.3f}  {f.detail}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.eval", description=__doc__.split("\n")[0])
     parser.add_argument("--split", choices=["report", "tune", "all"], default="report")
@@ -313,6 +420,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-pairs", action="store_true", help="travellers only")
     parser.add_argument("--show-false", type=int, default=0, metavar="N",
                         help="list N false alerts of the travellers with their features")
+    parser.add_argument("--show-misses", type=int, default=0, metavar="N",
+                        help="list N missed true pairs of each real dataset (korean, "
+                        "ofac-variant, un-variant) with their score and features, and count "
+                        "the misses by kind")
+    parser.add_argument("--no-dates", action="store_true",
+                        help="skip the UN/OFAC report with birth dates")
     parser.add_argument("--traveller-list", choices=["split", "all"], default="split",
                         help="screen travellers against the listed people of the split (default;"
                         " the report half stays unseen) or all of them (the figure before"
@@ -329,6 +442,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         pairs = [p for ps in by.values() for p in ps[: args.limit]]
     if not args.no_pairs:
         report_pairs(pairs, un, args.split, args.no_logicv2)
+        if not args.no_dates:
+            report_dated(pairs)
+        if args.show_misses:
+            show_misses(pairs, args.show_misses)
     if args.travellers:
         everyone = args.traveller_list == "all"
         listed = [p for p in un + ofac

@@ -102,26 +102,27 @@ def _spelled_similarity(a: str, b: str) -> float:
 @lru_cache(maxsize=1_048_576)
 def _unit_similarity(
     xs: tuple[str, ...], ys: tuple[str, ...], joined: bool
-) -> tuple[float, int, int]:
-    """Best similarity of two units' spellings and which spellings gave it (cached: the
-    aliases of one entry share most of their words)."""
-    best, bi, bj = 0.0, 0, 0
+) -> tuple[float, float, int, int]:
+    """Best similarity of two units' spellings, the letters-only similarity of the spellings
+    that gave it (what breaks a tie between two pairs floored alike by a sound key), and
+    which spellings gave it (cached: the aliases of one entry share most of their words)."""
+    best, letters, bi, bj = 0.0, 0.0, 0, 0
     for i, x in enumerate(xs):
         for j, y in enumerate(ys):
+            if x == y:
+                return 1.0, 1.0, i, j
             s = (
-                1.0
-                if x == y
-                else _spelled_similarity(x, y)
+                _spelled_similarity(x, y)
                 if joined
                 else word_similarity(x, y)
                 if x < y
                 else word_similarity(y, x)
             )
-            if s > best:
-                best, bi, bj = s, i, j
-                if s == 1.0:
-                    return best, bi, bj
-    return best, bi, bj
+            if s >= best:
+                raw = s if joined or s < SOUND_FLOOR else _spelled_similarity(x, y)
+                if s > best or raw > letters:
+                    best, letters, bi, bj = s, raw, i, j
+    return best, letters, bi, bj
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,19 +161,35 @@ def match_forms(q: NameForm, l_: NameForm) -> NameMatch:
     for i, ua in enumerate(a.units):
         xs, a_joined = ua.spellings, ua.mask & (ua.mask - 1) != 0
         for j, ys, b_joined in b_units:
-            sim, si, sj = _unit_similarity(xs, ys, a_joined and b_joined)
+            sim, letters, si, sj = _unit_similarity(xs, ys, a_joined and b_joined)
             if sim < NAME_FLOOR and cut:
                 ub = b.units[j]
                 sim = _truncated(a, ua.mask, xs, b, ub.mask, ys, sim)
-            if sim > NAME_FLOOR:  # equally similar: the pair covering more of the names first
-                cands.append((-sim, -(ua.weight + b.units[j].weight), i, j, si, sj))
+            if sim > NAME_FLOOR:
+                # equally similar: the pair of more words first (a joined word before its
+                # halves), then the pair spelt more alike (HUSAYN is HUSSEIN rather than
+                # HASSAN, though all three share a sound key; tune split: ofac-variant
+                # +1 true pair, nothing else moves), then the pair covering more weight
+                ub = b.units[j]
+                cands.append(
+                    (
+                        -sim,
+                        -(ua.mask.bit_count() + ub.mask.bit_count()),
+                        -letters,
+                        -(ua.weight + ub.weight),
+                        i,
+                        j,
+                        si,
+                        sj,
+                    )
+                )
     cands.sort()
     used_a = used_b = 0
     got_a = got_b = info = 0.0
     words_a = words_b = 0
     pairs: list[tuple[str, str, float]] = []
     systems: list[str] = []
-    for neg_sim, _, i, j, si, sj in cands:
+    for neg_sim, _, _, _, i, j, si, sj in cands:
         ua, ub = a.units[i], b.units[j]
         if ua.mask & used_a or ub.mask & used_b:
             continue

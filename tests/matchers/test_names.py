@@ -90,3 +90,19 @@ def test_a_name_glued_before_an_abd_compound_is_read_apart() -> None:
 def test_an_honorific_glued_after_a_name_reads_as_the_bare_name_too() -> None:
     assert name_form("MUSTAFAHAJJI").tokens[0].spellings == ("mustafa", "mustafahajji")
     assert name_form("HAJIMUHAMMAD").tokens[0].spellings == ("muhammad", "hajimuhammad")
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("Sa'id Wa\u2019el", ["said", "wael"]),  # the ayn written as an apostrophe
+        ("Ch\u2019o\u2019l Ku Cha-hyo'ng", ["chol", "ku", "cha", "hyong"]),  # McCune-Reischauer
+        ("ABD'RABBAH", ["abdul", "rabbah"]),
+    ],
+)
+def test_an_apostrophe_inside_a_word_does_not_split_it(name: str, words: list[str]) -> None:
+    assert [t.spellings[0] for t in name_form(name).tokens] == words
+
+
+def test_an_apostrophe_between_words_still_separates_them() -> None:
+    assert [t.spellings[0] for t in name_form("Abu 'Ali").tokens] == ["abu", "ali"]

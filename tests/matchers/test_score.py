@@ -271,3 +271,20 @@ def test_a_similar_common_name_alone_needs_corroboration() -> None:
 def test_a_distinctive_name_needs_no_corroboration() -> None:
     result = compare(Identity(names=["Aiman al-Zawahri"]), Identity(names=["Ayman al-Zawahiri"]))
     assert result.alert and all(f.name != "name_uncorroborated" for f in result.features)
+
+
+def test_equally_floored_words_pair_by_spelling() -> None:
+    # HUSAYN shares a sound key with both HUSSEIN and HASSAN; pairing it with HASSAN left
+    # HASAN unmatched (OFAC aliases of one person).
+    from matchers.score import best_name, prepare
+
+    m = best_name(
+        prepare(Identity(names=["Husayn Kamil Hasan AL-MAJID"])),
+        prepare(Identity(names=["Hussein Kamel Hassan AL-MAJID"])),
+    )
+    assert m is not None
+    assert ("husayn", "hussein") in {(a, b) for a, b, _ in m.pairs}
+    assert compare(
+        Identity(names=["Husayn Kamil Hasan AL-MAJID"]),
+        Identity(names=["Hussein Kamel Hassan AL-MAJID"]),
+    ).alert
