@@ -33,6 +33,17 @@ from streams.kafka import ensure_topics, faust_app
 SOURCE_TS_HEADER = "bench-source-ts"
 
 
+def restore_log_level(level: str) -> None:
+    """`streams.app.restore_log_level` (not imported: the pass-through stays light)."""
+    from faust.utils.terminal.spinners import SpinnerHandler
+
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, SpinnerHandler):
+            root.removeHandler(handler)
+    root.setLevel(level)
+
+
 def build_app(settings: Settings, registry: CollectorRegistry) -> faust.App:
     s = settings
     app = faust_app(s)
@@ -44,6 +55,7 @@ def build_app(settings: Settings, registry: CollectorRegistry) -> faust.App:
 
     @app.agent(crossings, name="passthrough")
     async def passthrough(stream: faust.StreamT[Any]) -> None:
+        restore_log_level(s.log_level)  # as the worker does
         ready.set(1)
         batches = stream.take_events(s.batch_size, within=s.batch_within_s)  # type: ignore[attr-defined]
         async for events in batches:

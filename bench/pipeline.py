@@ -125,6 +125,8 @@ class FullSpeed:
     planted_last: int = 0
     planted_last_found: int = 0
     output_span_rate: float | None = None
+    alerted_crossings: int = 0  # crossings with at least one alert
+    unplanted_alerts: int = 0  # alerts for another entry than the planted one, or none
 
 
 @dataclass
@@ -349,6 +351,8 @@ class PipelineBench:
             run.output_span_rate = 1000 * (len(stamps) - 1) / max(stamps[-1] - stamps[0], 1)
         else:
             found = {_alert_key(r.value) for r in records}
+            run.alerted_crossings = len({event_id for event_id, _ in found})
+            run.unplanted_alerts = len(found - {(e, p.entry_id) for e, p in planted.items()})
             last_ids = {e["entry_id"] for e in self.last}
             # A capped run took only part of the topic: count the planted crossings below
             # the offsets the group committed.
@@ -374,7 +378,7 @@ class PipelineBench:
         out = self.o.workdir / f"{self.tag}-{proc.kind.label}-profile.txt"
         return subprocess.Popen(
             [spy, "record", "-p", str(proc.pid), "-d", str(int(self.o.profile_seconds)),
-             "-r", "200", "-f", "raw", "-o", str(out), "--nonblocking"],
+             "-r", "200", "-f", "raw", "-o", str(out), "--nonblocking", "--threads"],
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
         )
 
@@ -502,11 +506,71 @@ def _finish_profile(profiler: subprocess.Popen[bytes]) -> str:
     args = profiler.args
     assert isinstance(args, list)
     path = Path(str(args[args.index("-o") + 1]))
-    return summarize_profile(path.read_text()) if path.exists() else ""
+    expected = int(args[args.index("-d") + 1]) * int(args[args.index("-r") + 1])
+    return summarize_profile(path.read_text(), expected=expected) if path.exists() else ""
 
 
-def summarize_profile(raw: str, top: int = 25) -> str:
-    """py-spy raw (collapsed) stacks as a table: inclusive and self share per function."""
+# Where a worker's time goes, by the first of these found in a stack (outermost first).
+PROFILE_CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("matching", ("Matcher.match ", "Matcher.match_many ")),
+    ("decode/validate", ("CrossingPipeline.decode", "model_validate_json")),
+    ("alert building", ("alerts_for ", "_review ", "AlertHistory.", "alert_payload", "Alert.")),
+    ("metrics", ("WorkerMetrics.", "report_lag ")),
+    ("producing", ("Worker._deliver", "Worker._send", "_send_alert", "Producer.", "Sender.",
+                   "Topic.send ", "publish_message", "_send_now", "producer/")),
+    ("offsets/commit", ("commit", "Commit", "on_message_out", "Consumer.ack ", "_add_gap")),
+    ("fetch/consume (Faust, aiokafka)", ("Fetcher", "getmany", "_drain_messages",
+                                          "take_events", "_c_aiter", "on_message ")),
+)
+_IDLE_LEAVES = (
+    "select (selectors", "_worker (concurrent", "_wait (threading", "wait (threading", "sleep (",
+)
+
+
+def profile_categories(raw: str, expected: int = 0) -> dict[str, dict[str, float]]:
+    """py-spy raw stacks (recorded with --threads) as shares per thread and category.
+
+    The event-loop thread (the one running `run_forever` from the command line) is split
+    into the categories above and "other"; every other thread (Faust's consumer thread,
+    the metrics server) is "busy". py-spy leaves out threads off the CPU (--idle would
+    count a thread waiting for the GIL as busy where it waits), so with `expected`, the
+    samples a thread would have had in the whole recording, the rest of it is "idle"."""
+    threads: dict[str, dict[str, int]] = {}
+    for line in raw.splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        frames = stack.split(";")
+        main = any("run_forever" in f for f in frames) and not any(
+            "threading.py" in f for f in frames
+        )
+        name = "event loop" if main else "other threads"
+        idle = any(marker in frames[-1] for marker in _IDLE_LEAVES)
+        if idle:
+            category = "idle"
+        elif not main:
+            category = "busy"
+        else:
+            category = next(
+                (cat for cat, keys in PROFILE_CATEGORIES
+                 if any(k in f for f in frames for k in keys)),
+                "other (event loop, Faust, aiokafka)",
+            )
+        bucket = threads.setdefault(name, {})
+        bucket[category] = bucket.get(category, 0) + int(count_text)
+    for counts in threads.values():
+        busy = sum(n for cat, n in counts.items() if cat != "idle")
+        if expected > busy:
+            counts["idle"] = counts.get("idle", 0) + expected - busy
+    return {
+        name: {cat: n / sum(counts.values()) for cat, n in counts.items()}
+        for name, counts in threads.items()
+    }
+
+
+def summarize_profile(raw: str, top: int = 25, expected: int = 0) -> str:
+    """py-spy raw (collapsed) stacks as tables: the event loop's time by category, then
+    inclusive and self share per function (busy samples only)."""
     inclusive: dict[str, int] = {}
     own: dict[str, int] = {}
     total = 0
@@ -514,21 +578,33 @@ def summarize_profile(raw: str, top: int = 25) -> str:
         stack, _, count_text = line.rpartition(" ")
         if not stack or not count_text.isdigit():
             continue
+        frames = [_frame(f) for f in stack.split(";") if not f.startswith(("thread (", "process "))]
+        if not frames or any(marker in frames[-1] for marker in _IDLE_LEAVES):
+            continue
         count = int(count_text)
         total += count
-        frames = [_frame(f) for f in stack.split(";")]
         for name in set(frames):
             inclusive[name] = inclusive.get(name, 0) + count
         own[frames[-1]] = own.get(frames[-1], 0) + count
     if not total:
         return ""
+    lines = []
+    shares = profile_categories(raw, expected)
+    loop = shares.get("event loop")
+    if loop:
+        lines += ["Event-loop thread by category (idle: not on the CPU):", "",
+                  "| share | category |",
+                  "|---:|---|"]
+        ranked = sorted(loop.items(), key=lambda kv: -kv[1])
+        lines += [f"| {100 * v:.1f}% | {k} |" for k, v in ranked]
+        lines.append("")
     ours = ("streams/", "matchers/", "watchlists/", "bench/", "faust/", "aiokafka/")
     rows = sorted(
         ((name, n) for name, n in inclusive.items()
          if any(p in name for p in ours) and "cli.py" not in name and "<module>" not in name),
         key=lambda kv: -kv[1],
     )[:top]
-    lines = [f"samples: {total}", "", "| inclusive | self | function |", "|---:|---:|---|"]
+    lines += [f"busy samples: {total}", "", "| inclusive | self | function |", "|---:|---:|---|"]
     for name, count in rows:
         lines.append(
             f"| {100 * count / total:.1f}% | {100 * own.get(name, 0) / total:.1f}% | `{name}` |"
@@ -608,8 +684,8 @@ def render(report: Report) -> str:
         "",
         "| run | workers | crossings/s | of ceiling | taken | CPU s / 1,000 | broker CPU s / 1,000"
         " | peak RSS MB | ready after s | alerts | planted found | planted among last listed"
-        " | taken before ready |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        " | taken before ready | crossings alerted | alerts not planted |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     ceilings = {r.workers: r.rate for r in report.full_speed if r.kind == "passthrough"}
     for r in report.full_speed:
@@ -619,11 +695,15 @@ def render(report: Report) -> str:
         capped = " (capped)" if r.capped else ""
         planted = f"{r.planted_found}/{r.planted}" if r.kind != "passthrough" else ""
         last = f"{r.planted_last_found}/{r.planted_last}" if r.kind != "passthrough" else ""
+        alerted = (
+            f" | {r.alerted_crossings:,} ({100 * r.alerted_crossings / max(r.taken, 1):.1f}%)"
+            f" | {r.unplanted_alerts:,}" if r.kind != "passthrough" else " | |"
+        )
         lines.append(
             f"| {r.kind} | {r.workers} | {r.rate:,.0f} | {share} | {r.taken:,}{capped}"
             f" | {r.cpu_s_per_1000:.2f} | {broker} | {', '.join(map(str, r.peak_rss_mb))}"
             f" | {', '.join(map(str, r.ready_s))} | {r.outputs:,} | {planted} | {last}"
-            f" | {r.took_before_ready} |"
+            f" | {r.took_before_ready}{alerted} |"
         )
     if report.latency:
         lines += [
@@ -641,7 +721,7 @@ def render(report: Report) -> str:
                 f" | {note} |"
             )
     for name, profile in report.profiles.items():
-        lines += ["", f"Profile of {name} at full speed (py-spy, 200 Hz, idle excluded):", "",
+        lines += ["", f"Profile of {name} at full speed (py-spy, 200 Hz):", "",
                   profile]
     return "\n".join(lines)
 

@@ -100,6 +100,20 @@ class RateLimitedLog:
         self.logger.warning(self.template + "%s", message, suffix)
 
 
+def restore_log_level(level: str) -> None:
+    """Undo Faust's start-up spinner: its worker sets the root logger to DEBUG (the spinner
+    turns on every record) and leaves it there, so every DEBUG line of Faust and aiokafka,
+    one or more per message produced and some with the message's value, is built as a
+    record and handed to the handlers, only to be dropped."""
+    from faust.utils.terminal.spinners import SpinnerHandler
+
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, SpinnerHandler):
+            root.removeHandler(handler)
+    root.setLevel(level)
+
+
 def dead_letter_headers(letter: DeadLetter) -> list[tuple[str, bytes]]:
     """The reason rides in a header so the DLQ value stays the original bytes, verbatim."""
     return [(DLQ_HEADER, letter.model_dump_json().encode())]
@@ -136,6 +150,7 @@ class Worker:
             on_hunt=self.metrics.observe_hunt,
         )
         self._topics: dict[str, Any] = {}
+        self._producer: Any = None  # the app's producer, once started
         self._dead_letter_log = RateLimitedLog(log, "dead letter: %s", per_seconds=1.0)
         self.membership = MembershipWatch(settings, self.metrics)
         self.app = self._build_app()
@@ -161,6 +176,7 @@ class Worker:
 
         @app.agent(crossings, name="match-crossings")
         async def match_crossings(stream: faust.StreamT[Any]) -> None:
+            restore_log_level(s.log_level)  # the Faust worker has set up logging by now
             warming = asyncio.get_running_loop().run_in_executor(None, warm)
             await self.feed.ready.wait()
             await self.history_follower.ready.wait()
@@ -239,16 +255,25 @@ class Worker:
     async def _deliver(self, outcomes: list[Outcome]) -> None:
         """Produce every outcome's messages and wait for all of them to be acknowledged.
 
-        A crossing whose messages failed is produced again (its alerts keep their ids); a
-        dead letter too large for the broker goes again without the original bytes, which
-        stay in the crossings topic at the offset the reason names.
+        The whole batch is handed to the producer first and awaited once (a crossing with
+        nothing to produce costs nothing here). A crossing whose messages failed is produced
+        again (its alerts keep their ids); a dead letter too large for the broker goes again
+        without the original bytes, which stay in the crossings topic at the offset the
+        reason names.
         """
-        pending = outcomes
+        pending = [o for o in outcomes if o.dead_letter is not None or o.alerts or o.suppressed]
         backoff = 0.2
-        while True:
-            results = await asyncio.gather(
-                *(self._send(outcome) for outcome in pending), return_exceptions=True
-            )
+        while pending:
+            loop = asyncio.get_running_loop()
+            waits: list[Awaitable[Any]] = []
+            for outcome in pending:
+                try:
+                    waits.append(asyncio.gather(*await self._send(outcome)))
+                except Exception as exc:  # refused before it was queued (e.g. too large)
+                    refused: asyncio.Future[Any] = loop.create_future()
+                    refused.set_exception(exc)
+                    waits.append(refused)
+            results = await asyncio.gather(*waits, return_exceptions=True)
             failed = []
             for outcome, result in zip(pending, results, strict=True):
                 if isinstance(result, asyncio.CancelledError):
@@ -266,8 +291,21 @@ class Worker:
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 10.0)
 
-    async def _send(self, outcome: Outcome) -> None:
-        """Produce one crossing's messages and wait until the broker has them."""
+    async def _produce(
+        self, topic: str, key: bytes | None, value: bytes | None, headers: Any = None
+    ) -> Awaitable[Any]:
+        """Queue one message on the app's producer; the returned future is its delivery.
+
+        Straight to the producer, not through `faust.Topic.send` (its message objects,
+        sensors and DEBUG log line per message cost more than the send itself)."""
+        producer = self._producer
+        if producer is None:
+            producer = self._producer = await self.app.maybe_start_producer()
+        future: Awaitable[Any] = await producer.send(topic, key, value, None, None, headers)
+        return future
+
+    async def _send(self, outcome: Outcome) -> list[Awaitable[Any]]:
+        """Queue one crossing's messages; the futures of their delivery."""
         incoming = outcome.incoming
         futures: list[Awaitable[Any]] = []
         if outcome.dead_letter is not None:
@@ -276,14 +314,14 @@ class Worker:
             # Kafka needs a key or a value: a keyless null gets its source as the key
             key = incoming.key if incoming.key or value is not None else incoming.where.encode()
             headers = dead_letter_headers(outcome.dead_letter)
-            futures.append(await self.dlq_topic.send(key=key, value=value, headers=headers))
+            futures.append(await self._produce(self.settings.topic_dlq, key, value, headers))
         for alert in outcome.alerts:
             futures.extend(await self._send_alert(alert))
         for record in outcome.suppressed:  # the audit trail keeps every suppressed repeat
-            topic = await self._topic(self.settings.topic_dispositions)
+            name = await self._topic(self.settings.topic_dispositions)
             value = record.model_dump_json().encode()
-            futures.append(await topic.send(key=record.alert_id.encode(), value=value))
-        await asyncio.gather(*futures)
+            futures.append(await self._produce(name, record.alert_id.encode(), value))
+        return futures
 
     def _apply_history(self, tp: TopicPartition, records: Sequence[ConsumerRecord]) -> None:
         """Alerts and decisions from the topics, whichever worker produced them."""
@@ -309,16 +347,14 @@ class Worker:
 
     async def _send_alert(self, alert: Alert) -> list[Awaitable[Any]]:
         key, value = alert.entry.entry_id.encode(), alert.model_dump_json().encode()
-        futures = []
-        for name in self.alert_topics(alert):
-            topic = await self._topic(name)
-            futures.append(await topic.send(key=key, value=value))
-        return futures
+        return [
+            await self._produce(await self._topic(name), key, value)
+            for name in self.alert_topics(alert)
+        ]
 
-    async def _topic(self, name: str) -> Any:
-        """A topic to produce to, created on first use (agency topics appear with agencies)."""
-        topic = self._topics.get(name)
-        if topic is None:
+    async def _topic(self, name: str) -> str:
+        """A topic to produce to, declared on first use (agency topics appear with agencies)."""
+        if name not in self._topics:
             s = self.settings
             topic = self.app.topic(
                 name,
@@ -329,7 +365,7 @@ class Worker:
             )
             await topic.maybe_declare()
             self._topics[name] = topic
-        return topic
+        return name
 
     async def _live_marks(self) -> dict[int, int | None]:
         """For each crossings partition this worker owns, the first offset the live path

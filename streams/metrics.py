@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, start_http_server
 
@@ -124,6 +125,7 @@ class WorkerMetrics:
             "1 once the watchlist index has caught up with the topic.",
             registry=r,
         )
+        self._children: dict[tuple[Counter, tuple[str, ...]], Any] = {}
         Info("borderwatch_build", "Build information.", registry=r).info({"version": _version()})
 
     def serve(self, port: int) -> None:
@@ -131,22 +133,40 @@ class WorkerMetrics:
         if port:
             start_http_server(port, registry=self.registry)
 
+    def _child(self, metric: Counter, *labels: str) -> Any:
+        """A labelled child, looked up once (`.labels()` is a lock and a dict per call)."""
+        key = (metric, labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*labels)
+        return child
+
     def observe(self, outcomes: list[Outcome]) -> None:
-        """Count a produced batch."""
-        now = dt.datetime.now(dt.UTC)
-        wall = time.time()
+        """Count a produced batch: one increment per label set, not per crossing."""
+        counts: dict[tuple[Counter, tuple[str, ...]], int] = {}
+        key: tuple[Counter, tuple[str, ...]]
+        alerts: list[Alert] = []
+        match_seconds = self.match_seconds.observe
+        candidates = self.candidates.observe
         for outcome in outcomes:
             crossing = outcome.crossing
             if crossing is None:
                 letter = outcome.dead_letter
-                self.invalid.labels(letter.category if letter else "unknown").inc()
+                key = (self.invalid, (letter.category if letter else "unknown",))
+                counts[key] = counts.get(key, 0) + 1
                 continue
-            self.crossings.labels(crossing.agency, crossing.checkpoint.country).inc()
-            self.match_seconds.observe(outcome.match_seconds)
-            self.candidates.observe(outcome.candidates)
-            self.observe_alerts(outcome.alerts, now, wall)
+            key = (self.crossings, (crossing.agency, crossing.checkpoint.country))
+            counts[key] = counts.get(key, 0) + 1
+            match_seconds(outcome.match_seconds)
+            candidates(outcome.candidates)
+            alerts += outcome.alerts
             for record in outcome.suppressed:
-                self.suppressed.labels(record.entry_id.split(":", 1)[0]).inc()
+                key = (self.suppressed, (record.entry_id.split(":", 1)[0],))
+                counts[key] = counts.get(key, 0) + 1
+        for (metric, labels), n in counts.items():
+            self._child(metric, *labels).inc(n)
+        if alerts:
+            self.observe_alerts(alerts)
 
     def observe_alerts(
         self, alerts: list[Alert], now: dt.datetime | None = None, wall: float | None = None
@@ -155,9 +175,8 @@ class WorkerMetrics:
         now = now or dt.datetime.now(dt.UTC)
         wall = wall or time.time()
         for alert in alerts:
-            self.alerts.labels(
-                alert.entry.list_id, alert.band.value, str(alert.retro).lower()
-            ).inc()
+            retro = "true" if alert.retro else "false"
+            self._child(self.alerts, alert.entry.list_id, alert.band.value, retro).inc()
             if not alert.retro:
                 self.event_latency.observe(
                     max(0.0, (now - alert.event.occurred_at).total_seconds())
