@@ -66,9 +66,7 @@ class EvidenceTable:
             self._undated.set(fid, True)
         slots = range(fid * SLOTS, (fid + 1) * SLOTS)
         for y, m, d in given:
-            held = [
-                (int(self._y.get(s)), int(self._m.get(s)), int(self._d.get(s))) for s in slots
-            ]
+            held = [(int(self._y.get(s)), int(self._m.get(s)), int(self._d.get(s))) for s in slots]
             if (y, m or 0, d or 0) in held:
                 continue
             free = next((s for s, h in zip(slots, held, strict=True) if h[0] == 0), None)
@@ -178,3 +176,13 @@ def query_blocks(dates: Iterable[Date]) -> frozenset[int]:
         if m is not None and d is not None:
             out.add(BLOCK_DAY + m * 100 + d)
     return frozenset(out)
+
+
+def entry_blocks(dates: Iterable[Date]) -> frozenset[int]:
+    """The blocks of `query_blocks`'s codes one listed entry belongs to, by its own dates."""
+    out = {
+        code
+        for y, m, d in dates
+        for code in ((y, BLOCK_DAY + m * 100 + d) if m is not None and d is not None else (y,))
+    }
+    return frozenset(out) if out else frozenset((ALWAYS,))

@@ -37,7 +37,7 @@ import numpy as np
 
 from matchers import tables
 from matchers.bound import NameTable
-from matchers.evidence import EvidenceTable, query_blocks
+from matchers.evidence import EvidenceTable, entry_blocks, query_blocks
 from matchers.identity import Identity
 from matchers.names import NameForm
 from matchers.normalize import sound_key
@@ -70,6 +70,7 @@ MAX_PAIR_UNITS = 8
 RARE_KEY_MIN = 64  # a word key is rare under max(RARE_KEY_MIN, len(list) / RARE_KEY_SHARE)
 RARE_KEY_SHARE = 2_000
 ALIKE_CACHE = 65_536
+MANY_ENTRIES = 16  # a name carried by this many entries keeps them split by date once matched
 DIRECT = 8  # so few candidate names are scored exactly at once (cheaper than bounding them)
 SLACK = 1e-4  # scores are rounded to 4 places: a bound this close to the threshold may alert
 # The similarity at which a word counts as matched (credit 0.5, see score.match_forms).
@@ -300,6 +301,7 @@ class Matcher:
         self._name_ids: dict[str, int] = {}  # by source: a name's form is a function of it
         self._names: dict[int, NameForm] = {}
         self._name_entries: dict[int, str | set[str]] = {}  # one entry id, or several
+        self._entry_blocks: dict[int, dict[int, list[str]]] = {}  # see _entries_reaching
         self._next_id = 0
         self._table = NameTable()
         self._evidence = EvidenceTable()
@@ -349,6 +351,7 @@ class Matcher:
                 self._name_entries[fid] = {have, eid}
             else:
                 have.add(eid)
+            self._entry_blocks.pop(fid, None)
             self._evidence.add(fid, prepared.dates)
             self._forget_blocks()
             return fid
@@ -380,6 +383,7 @@ class Matcher:
 
     def _unfile_name(self, fid: int, eid: str) -> None:
         entries = self._name_entries[fid]
+        self._entry_blocks.pop(fid, None)
         if isinstance(entries, str):
             if entries != eid:
                 return
@@ -546,11 +550,30 @@ class Matcher:
         have = self._name_entries[fid]
         return (have,) if isinstance(have, str) else have
 
+    def _entries_reaching(self, fid: int, codes: frozenset[int] | None) -> Iterable[str]:
+        """The entries of a name whose dates of birth are in the blocks `codes` (all of them
+        without codes). A common name is carried by hundreds of entries on a large list, and
+        a traveller's dates rule out nearly all of them: their entries are split by date
+        once, on first use."""
+        have = self._name_entries[fid]
+        if isinstance(have, str):
+            return (have,)
+        if codes is None or len(have) < MANY_ENTRIES:
+            return have
+        blocks = self._entry_blocks.get(fid)
+        if blocks is None:
+            blocks = self._entry_blocks[fid] = {}
+            for eid in have:
+                for code in entry_blocks(self._filed[eid].prepared.dates):
+                    blocks.setdefault(code, []).append(eid)
+        return {eid for code in codes for eid in blocks.get(code, ())}
+
     def match(self, identity: Identity, stats: MatchStats | None = None) -> list[Hit]:
         """Every entry scoring at or above the threshold, best first (`stats`, if given, is
         filled with how much work it took, for the worker's metrics)."""
         prepared = prepare(identity)
         candidates, documents = self._candidates(prepared)
+        codes = query_blocks(prepared.dates) if self._date_blocks and prepared.dates else None
         scored_names = 0
         # Each listed name is scored once per traveller name, and only if the bounds on what
         # its entries' other evidence (matchers.evidence) and the name (matchers.bound) can
@@ -569,7 +592,7 @@ class Matcher:
             scored_names += len(order)
             for fid in order.tolist():
                 m = match_forms(q, self._names[fid])
-                for eid in self._entries_of(fid):
+                for eid in self._entries_reaching(fid, codes):
                     top = best.get(eid)
                     if top is None or m.better_than(top):
                         best[eid] = m

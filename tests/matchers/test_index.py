@@ -185,6 +185,36 @@ def test_date_blocks_reach_every_name_the_dates_allow() -> None:
     assert "late" in alerts()
 
 
+def test_entries_of_a_common_name_split_by_date() -> None:
+    # One name carried by 40 entries (as a common name is on a large list): a traveller born
+    # 1985-03-02 reaches only the entries his dates allow, and the split follows the entries.
+    entries = [
+        Entry(f"e{k}", Identity(names=["Zhakyp Tursunbaev"],
+                                birth_dates=_DATE_CASES[k % len(_DATE_CASES)]))
+        for k in range(40)
+    ]
+    m = Matcher(entries)
+    query = Identity(names=["TURSUNBAEV ZHAKYP"], birth_dates=["1985-03-02"])
+
+    def alerts() -> set[str]:
+        want = {e.entry_id: compare(query, e.identity).score for e in entries}
+        got = {h.entry_id: h.score for h in m.match(query)}
+        assert got == {k: v for k, v in want.items() if v >= DEFAULT_THRESHOLD}
+        return set(got)
+
+    first = alerts()
+    assert {"e0", "e2", "e3", "e4", "e7", "e8"} <= first  # same, year before/after, typo, many
+    assert not {"e5", "e6"} & first  # another month one digit apart; two digits apart
+    entries.append(Entry("late", Identity(names=["Zhakyp Tursunbaev"], birth_dates=["1985"])))
+    m.upsert(entries[-1])
+    assert "late" in alerts()
+    m.remove("late")
+    entries.pop()
+    m.remove("e0")
+    entries.pop(0)
+    assert "e0" not in alerts()
+
+
 _DISTINCT_WORDS = [
     "Abramov", "Belov", "Chernov", "Demidov", "Egorov", "Fomin", "Gusev", "Ilyin", "Kozlov",
     "Lebedev", "Morozov", "Novikov", "Orlov", "Pavlov", "Romanov", "Sokolov", "Titov",
