@@ -2,7 +2,7 @@
 
     python -m bench.eval [--split report|tune|all] [--limit N] [--no-logicv2]
                          [--travellers N] [--traveller-list split|all] [--show-false N]
-                         [--show-misses N] [--no-dates]
+                         [--show-misses N] [--no-dates] [--no-nationality]
 
 Datasets (see bench/eval_data.py for the parsing and the entity split):
 - un, ofac: an alias (or the native-script name) against the primary name of the same
@@ -20,8 +20,10 @@ Datasets (see bench/eval_data.py for the parsing and the entity split):
   carries the same person's dates on both sides; a hard non-match the query person's date
   against the other listed person's. Reported beside the name-only figures.
 - travellers: names drawn from the popular-names tables, each with a random full date of
-  birth, screened with `Matcher` against the UN+OFAC individuals of the split (with their
-  published dates of birth): every alert is a false alert, reported per 10,000 crossings, by
+  birth and the nationality of the names' country (and the listed people with the
+  nationalities the list gives them; `--no-nationality` leaves both out), screened with
+  `Matcher` against the UN+OFAC individuals of the split (with their published dates of
+  birth): every alert is a false alert, reported per 10,000 crossings, by
   band and by cause; `--show-false N` lists N of them with their features. Under a split the
   travellers' name combinations are split too; `--traveller-list all` screens against the
   whole list as the figures before 2026-11-23 did (half of it is the tune half).
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 import time
 import unicodedata
@@ -267,8 +270,18 @@ def _best_baseline_threshold(pairs: Sequence[Pair]) -> float:
     return best
 
 
-def travellers(n: int, rng: random.Random, split: str = "all") -> list[Identity]:
-    """Non-listed travellers: real popular forenames and surnames of one country, a full DOB.
+def _alpha3(alpha2: str) -> str | None:
+    import pycountry  # only the benchmark maps country codes
+
+    country = pycountry.countries.get(alpha_2=alpha2)
+    return str(country.alpha_3) if country is not None else None
+
+
+def travellers(
+    n: int, rng: random.Random, split: str = "all", nationality: bool = True
+) -> list[Identity]:
+    """Non-listed travellers: real popular forenames and surnames of one country, a full DOB
+    and (unless `nationality` is off) that country's nationality, as a passport gives it.
 
     Under a split, only name combinations of that half are drawn (`ed.is_tune` on
     country:forename:surname), so the tune and report crowds are different people."""
@@ -289,11 +302,13 @@ def travellers(n: int, rng: random.Random, split: str = "all") -> list[Identity]
         dob = f"{rng.randint(1940, 2005)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         if split != "all" and not _split_ok(f"trav:{c}:{given}:{family}", split):
             continue
-        out.append(Identity(names=[f"{given} {family}"], birth_dates=[dob]))
+        code = _alpha3(c) if nationality else None
+        out.append(Identity(names=[f"{given} {family}"], birth_dates=[dob],
+                            nationalities=[code] if code else []))
     return out
 
 
-def watchlist(people: list[ed.Person]) -> list[object]:
+def watchlist(people: list[ed.Person], nationality: bool = True) -> list[object]:
     from types import SimpleNamespace
 
     entries: list[object] = []
@@ -303,10 +318,12 @@ def watchlist(people: list[ed.Person]) -> list[object]:
         names = [n[:200] for n in names if any(ch.isalpha() for ch in n)
                  and not any(unicodedata.category(ch) == "Cc" for ch in n)]
         dates = [d for d in p.birth_dates if len(d) in (4, 7, 10)][:16]
+        codes = list(dict.fromkeys(c for c in p.nationalities if re.fullmatch("[A-Z]{3}", c)))
+        codes = codes[:16] if nationality else []
         try:
-            identity = Identity(names=names, birth_dates=dates)
+            identity = Identity(names=names, birth_dates=dates, nationalities=codes)
         except ValueError:
-            identity = Identity(names=names)
+            identity = Identity(names=names, nationalities=codes)
         entries.append(SimpleNamespace(entry_id=f"{p.source}:{p.key}", identity=identity))
     return entries
 
@@ -426,6 +443,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "the misses by kind")
     parser.add_argument("--no-dates", action="store_true",
                         help="skip the UN/OFAC report with birth dates")
+    parser.add_argument("--no-nationality", action="store_true",
+                        help="travellers and listed people without nationality (the figures"
+                        " before 2026-11-22)")
     parser.add_argument("--traveller-list", choices=["split", "all"], default="split",
                         help="screen travellers against the listed people of the split (default;"
                         " the report half stays unseen) or all of them (the figure before"
@@ -450,9 +470,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         everyone = args.traveller_list == "all"
         listed = [p for p in un + ofac
                   if everyone or _split_ok(f"{p.source}:{p.key}", args.split)]
-        crowd = (travellers(args.travellers, rng) if everyone else travellers(
-            args.travellers, random.Random(f"travellers:{args.split}"), args.split))
-        screen_travellers(listed, crowd, args.show_false)
+        nationality = not args.no_nationality
+        crowd = (travellers(args.travellers, rng, nationality=nationality) if everyone
+                 else travellers(args.travellers, random.Random(f"travellers:{args.split}"),
+                                 args.split, nationality))
+        screen_travellers(listed, crowd, args.show_false, nationality)
     return 0
 
 
@@ -469,9 +491,11 @@ def _cause(hit: Hit) -> str:
     return f"{dated} | {kind} | {common}"
 
 
-def screen_travellers(listed: list[ed.Person], crowd: list[Identity], show: int) -> None:
+def screen_travellers(
+    listed: list[ed.Person], crowd: list[Identity], show: int, nationality: bool = True
+) -> None:
     """Screen non-listed travellers against `listed`: every alert is a false alert."""
-    matcher = Matcher(watchlist(listed))  # type: ignore[arg-type]
+    matcher = Matcher(watchlist(listed, nationality))  # type: ignore[arg-type]
     alerts = [(n, t, h) for n, t in enumerate(crowd) for h in matcher.match(t)]
     top: dict[int, Hit] = {}
     for n, _, h in alerts:

@@ -262,6 +262,10 @@ def name_frequencies(
         value = 0.03 / rank
         for w in words(row["Romanized Name"]) + words(row["Localized Name"]):
             share[w] = max(share[w], value)
+    for _, names in supplementary_names().items():
+        for rank, name in enumerate(names, 1):
+            for w in words(name):
+                share[w] = max(share[w], 0.03 / rank)
     counts: Counter[str] = Counter()
     for person in listed:
         for w in set(words(person.primary)):
@@ -271,6 +275,44 @@ def name_frequencies(
         if n >= 3:
             share[w] = max(share[w], 0.5 * n / total)
     return {w: v for w, v in share.items() if v >= 1e-4}
+
+
+def supplementary_names() -> dict[str, list[str]]:
+    """Common names the popular-names tables lack (Vietnamese, Khmer, Thai and Malay given
+    names or surnames), most common first, by ISO alpha-2 country: streams.demo's list of
+    them. Without it MINH or SOPHEA would weigh as rare words."""
+    from streams.demo import _EXTRA  # the one list of them in the project
+
+    return {country: list(names) for country, names in _EXTRA.items()}
+
+
+def name_countries(
+    surnames: list[dict[str, str]], forenames: list[dict[str, str]]
+) -> dict[str, set[str]]:
+    """Name word -> the countries (ISO 3166 alpha-3) whose popular-names tables list it.
+
+    Every word of a listed name, its Latin and its home-script spelling (in ASCII), and the
+    words of a two-word given name written as one (Seo-jun: seo, jun, seojun), as the
+    matcher's tokens and joined units spell them."""
+    import pycountry  # only the benchmark maps country codes
+
+    found: dict[str, set[str]] = defaultdict(set)
+    for row in [*surnames, *forenames]:
+        country = pycountry.countries.get(alpha_2=row["Country"])
+        if country is None:
+            continue
+        spellings = [*re.split(r"[/,]", row["Romanized Name"]), row["Localized Name"]]
+        for spelling in spellings:
+            ws = words(spelling)
+            for w in [*ws, "".join(ws)] if len(ws) > 1 else ws:
+                if len(w) >= 2:
+                    found[w].add(str(country.alpha_3))
+    for code, names in supplementary_names().items():
+        country = pycountry.countries.get(alpha_2=code)
+        for name in names:
+            for w in words(name):
+                found[w].add(str(country.alpha_3))
+    return found
 
 
 _ARABIC = re.compile(r"^[\u0600-\u06FF]+$")
@@ -349,6 +391,7 @@ def build(data: Path = DEFAULT_DATA, out: Path = MATCHERS_DATA) -> None:
         fh.write("# word\tshare (highest estimated share of people in one country)\n")
         for w, v in sorted(name_frequencies(surnames, forenames, listed).items()):
             fh.write(f"{w}\t{v:.6f}\n")
+    write_name_countries(surnames, forenames, out)
     with open(out / "surname_groups.tsv", "w", encoding="utf-8") as fh:
         fh.write("# group\tspellings of one surname (common-surnames-by-country.csv)\n")
         for g, spellings in sorted(surname_groups(surnames).items()):
@@ -368,6 +411,22 @@ def build(data: Path = DEFAULT_DATA, out: Path = MATCHERS_DATA) -> None:
             fh.write(f"{unicodedata.normalize('NFC', word)}\t{spelling}\t{n}\n")
 
 
+def write_name_countries(
+    surnames: list[dict[str, str]], forenames: list[dict[str, str]], out: Path = MATCHERS_DATA
+) -> None:
+    """Write name_countries.tsv (see `name_countries`)."""
+    with open(out / "name_countries.tsv", "w", encoding="utf-8") as fh:
+        fh.write(
+            "# word\tcountries (ISO alpha-3) where it is a popular name: every word of the rows"
+            " of ../shared/data/names/common-surnames-by-country.csv and"
+            " common-forenames-by-country.csv (CC0) and streams.demo's common names the tables"
+            " lack (supplementary_names); regenerate with"
+            " `python -m bench.eval_data --name-countries`\n"
+        )
+        for w, countries in sorted(name_countries(surnames, forenames).items()):
+            fh.write(f"{w}\t{' '.join(sorted(countries))}\n")
+
+
 def iter_names(person: Person) -> Iterator[str]:
     yield person.primary
     for name, _ in person.aliases:
@@ -379,5 +438,9 @@ def entropy_bits(share: float) -> float:
 
 
 if __name__ == "__main__":
-    build(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DATA)
+    if sys.argv[1:2] == ["--name-countries"]:  # only the table of where names are common
+        data = Path(sys.argv[2]) if len(sys.argv) > 2 else DEFAULT_DATA
+        write_name_countries(read_surname_table(data), read_forename_table(data))
+    else:
+        build(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DATA)
     print(f"wrote {MATCHERS_DATA}")

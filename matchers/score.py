@@ -47,6 +47,15 @@ CURVE = 1.5
 # Chosen on the tune split: false alerts 72.5 -> 8.5 per 10,000 there, korean recall -0.007.
 CORROBORATED_INFO = 1.1
 UNCORROBORATED = 0.25
+# When both people carry a date of birth and the dates do not agree to the month, the date
+# had its chance to back the name and did not: the name must then be distinctive
+# (DISTINCTIVE_INFO, a name about 1 in 10**8 people share) to stand alone, or it loses up to
+# UNDATED_NAME more. A listed year met by chance is 1 in ~55: on a list of 100,000, a name
+# of info 1.5 (1 in 10**6) and a year still meet a random traveller every few thousand
+# crossings (pipeline data). Names without dates to compare keep the CORROBORATED_INFO bar.
+UNDATED_NAME = 0.5
+# (Counting a shared year, 1 in 55, as info -log10(1/55)/4 = 0.43 towards that bar keeps the
+# planted people a list knows by year only, but triples the false alerts: pipeline data.)
 
 # A listed year alone, or a full date one digit off, is met by chance by 1 traveller in
 # about 60 and 1,200: a tie-breaker, not corroboration (both were 0.05; tune split).
@@ -55,6 +64,11 @@ DOB_SWAP, DOB_TYPO = 0.07, 0.03
 DOB_NEAR, DOB_DIFFERENT = -0.05, -0.22
 DOB_CONFLICT = -0.20  # two full dates a year or a month apart: rarely one person
 NATIONALITY_SAME, NATIONALITY_DIFFERENT = 0.04, -0.06
+# The nationality shared by two people whose name is a popular one there (Nguyen and VNM,
+# Kim and KOR: name_countries.tsv) is what most bearers of the name hold: no evidence of one
+# person, and no backing for a common name (pipeline data: the shared nationality backed
+# nearly every false alert of a common name).
+NATIONALITY_TYPICAL = 0.0
 SEX_DIFFERENT = -0.10
 DOCUMENT_SAME, DOCUMENT_OCR = 0.35, 0.28
 DOCUMENT_FLOOR = 0.75  # a shared long document number alerts whatever the names say
@@ -340,6 +354,8 @@ def _date_pair(a: Date, b: Date) -> tuple[float, str]:
             return DOB_TYPO, "date of birth one digit apart"
     if ya == yb:
         if ma is not None and mb is not None:
+            if ma == mb and full:  # two full dates a day apart or more (not a typo)
+                return DOB_CONFLICT, "same year and month, different day of birth"
             if ma == mb:
                 return DOB_MONTH, "same year and month of birth"
             if da is None or db is None or (ma, da) != (db, mb):
@@ -363,8 +379,13 @@ def _features(pq: Prepared, pl: Prepared, name: NameMatch | None) -> list[tuple[
         out.append(("birth_date", best[0], best[1]))
     if pq.nationalities and pl.nationalities:
         shared = pq.nationalities & pl.nationalities
-        if shared:
-            out.append(("nationality", NATIONALITY_SAME, f"same nationality {min(shared)}"))
+        telling = sorted(c for c in shared if name is None or not typical_of(name, c))
+        if telling:
+            out.append(("nationality", NATIONALITY_SAME, f"same nationality {telling[0]}"))
+        elif shared:
+            country = min(shared)
+            out.append(("nationality", NATIONALITY_TYPICAL, f"same nationality {country}, "
+                        "where the name is a popular one: no evidence"))
         else:
             out.append(("nationality", NATIONALITY_DIFFERENT, "different nationality"))
     if pq.sex and pl.sex and pq.sex != pl.sex:
@@ -376,9 +397,14 @@ def _features(pq: Prepared, pl: Prepared, name: NameMatch | None) -> list[tuple[
     elif pq.documents_ocr & pl.documents_ocr:
         out.append(("document", DOCUMENT_OCR, "document number equal up to OCR confusions"))
     if name is not None and not _corroborated(out[named:]):
-        alone = uncorroborated(name)
+        same_year = any(a[0] == b[0] for a in pq.dates for b in pl.dates)
+        alone = uncorroborated(name, dated=bool(pq.dates and pl.dates), same_year=same_year)
         if alone < -0.005:
             out.insert(named, ("name_uncorroborated", alone, _ALONE))
+        elif name.info < DISTINCTIVE_INFO:  # a common name: a weak alert at most
+            over = sum(v for _, v, _ in out) - WEAK_CAP
+            if over > 0:
+                out.append(("name_weak", -over, _WEAK))
     if out and out[-1][0] == "document" and max(map(len, pq.documents | pl.documents)) >= 6:
         rest = sum(v for _, v, _ in out[:-1])
         name_, value, detail = out[-1]
@@ -386,15 +412,42 @@ def _features(pq: Prepared, pl: Prepared, name: NameMatch | None) -> list[tuple[
     return out
 
 
+def typical_of(m: NameMatch, country: str) -> bool:
+    """Whether a word of either name is a popular name in `country` (then most people so
+    named hold its nationality: sharing it says little about being one person)."""
+    common = tables.name_countries()
+    return any(
+        country in common.get(s, ())
+        for form in (m.query, m.listed)
+        for t in form.tokens
+        if not t.particle
+        for s in t.spellings[:2]
+    )
+
+
 _ALONE = "similar common name, no date of birth, nationality or document to back it"
+_WEAK = "common name backed by nothing but a year of birth: a weak alert at most"
+# A common name with nothing more than a year of birth to back it stays in the weak band
+# (the issue: "a common full name alone gives at most a weak alert").
+WEAK_CAP = PROBABLE - 0.0001
 
 
-def uncorroborated(m: NameMatch) -> float:
+def uncorroborated(m: NameMatch, dated: bool = False, same_year: bool = False) -> float:
     """What a name match loses when nothing else backs it (<= 0): nothing for a distinctive
-    name or the same name spelt the same, up to UNCORROBORATED for a merely similar one."""
-    if m.value <= 0 or (m.similarity > 1.0 - 1e-9 and all(sim >= 1.0 for _, _, sim in m.pairs)):
+    name, up to UNCORROBORATED for a merely similar one; when `dated` (both carry dates that
+    did not back it), up to UNDATED_NAME more for any name short of distinctive. The same
+    name spelt the same keeps its weak alert without dates, or with the same year of birth
+    (a list that knows only the year can give nothing more: the listed person must still
+    alert when he crosses under his own name)."""
+    if m.value <= 0:
         return 0.0
-    return -UNCORROBORATED * max(0.0, 1.0 - m.info / CORROBORATED_INFO)
+    identical = m.similarity > 1.0 - 1e-9 and all(sim >= 1.0 for _, _, sim in m.pairs)
+    if identical and (not dated or same_year):
+        return 0.0  # the caller keeps it a weak alert at most (see _features)
+    out = -UNDATED_NAME * max(0.0, 1.0 - m.info / DISTINCTIVE_INFO) if dated else 0.0
+    if identical:
+        return out
+    return out - UNCORROBORATED * max(0.0, 1.0 - m.info / CORROBORATED_INFO)
 
 
 def _corroborated(evidence: list[tuple[str, float, str]]) -> bool:

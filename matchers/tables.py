@@ -23,6 +23,12 @@ def name_frequencies() -> dict[str, float]:
 
 
 @cache
+def name_countries() -> dict[str, frozenset[str]]:
+    """Name word -> the countries (ISO alpha-3) where it is a popular name."""
+    return {row[0]: frozenset(row[1].split()) for row in _rows("name_countries.tsv")}
+
+
+@cache
 def surname_groups() -> dict[str, frozenset[str]]:
     """Spelling -> every spelling of the same surname (Lee -> Lee, Yi, Rhee, Li...)."""
     groups: dict[str, set[str]] = defaultdict(set)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matchers import Band, Identity, compare
+from matchers import Band, Comparison, Identity, compare
 from matchers.score import DEFAULT_THRESHOLD
 
 
@@ -91,11 +91,77 @@ def test_distinctive_name_outranks_common_name() -> None:
     ],
 )
 def test_birth_date_rules(q: str, ls: str, direction: int) -> None:
-    base = score("Ayman al-Zawahiri", "Ayman al-Zawahiri")
-    with_dob = score(
-        "Ayman al-Zawahiri", "Ayman al-Zawahiri", q_birth_dates=[q], l_birth_dates=[ls]
+    # The date's own feature; a date short of the month also leaves a name short of
+    # distinctive unbacked (test_dates_that_do_not_back_a_name).
+    result = compare(
+        Identity(names=["Ayman al-Zawahiri"], birth_dates=[q]),
+        Identity(names=["Ayman al-Zawahiri"], birth_dates=[ls]),
     )
-    assert (with_dob - base) * direction > 0
+    (date,) = [f.value for f in result.features if f.name == "birth_date"]
+    assert date * direction > 0
+
+
+def test_two_full_dates_of_one_month_are_a_conflict() -> None:
+    def date(q: str, ls: str) -> float:
+        result = compare(
+            Identity(names=["Ayman al-Zawahiri"], birth_dates=[q]),
+            Identity(names=["Ayman al-Zawahiri"], birth_dates=[ls]),
+        )
+        return next(f.value for f in result.features if f.name == "birth_date")
+
+    from matchers.score import DOB_CONFLICT, DOB_MONTH
+
+    assert date("1970-03-02", "1970-03-27") == DOB_CONFLICT  # two digits: not a typo
+    assert date("1970-03", "1970-03-27") == DOB_MONTH  # the list does not know the day
+
+
+def test_dates_that_do_not_back_a_name() -> None:
+    # Both carry dates that do not agree to the month: a merely similar common name does not
+    # alert, nor does the same common name a year apart; the same name spelt the same with
+    # the same year stays a weak alert (a list that knows only the year can give no more, and
+    # the listed person must alert under his own name); a distinctive name stands alone.
+    def compared(a: str, q: list[str], b: str, ls: list[str]) -> Comparison:
+        return compare(Identity(names=[a], birth_dates=q), Identity(names=[b], birth_dates=ls))
+
+    same_year = compared("Richard Oravec", ["1989-02-21"], "Richard Oravec", ["1989"])
+    assert same_year.alert and same_year.band is Band.POSSIBLE
+    year_apart = compared("Richard Oravec", ["1989-02-21"], "Richard Oravec", ["1990"])
+    assert not year_apart.alert
+    assert any(f.name == "name_uncorroborated" for f in year_apart.features)
+    assert not compared("Rikard Oravec", ["1989-02-21"], "Richard Oravec", ["1989"]).alert
+    assert compared("Richard Oravec", [], "Richard Oravec", []).alert
+    assert compared("Richard Oravec", ["1989-02-21"], "Richard Oravec", ["1989-02-21"]).alert
+    assert compared("Ayman al-Zawahiri", ["1951-06-19"], "Ayman al-Zawahiri", ["1951"]).alert
+
+
+def test_a_nationality_where_the_name_is_popular_is_no_evidence() -> None:
+    from matchers import tables
+    from matchers.score import NATIONALITY_SAME, NATIONALITY_TYPICAL
+
+    assert "VNM" in tables.name_countries()["nguyen"]
+    assert "KOR" in tables.name_countries()["seojun"]  # a given name written as one word
+    typical = compare(
+        Identity(names=["NGUYEN VAN AN"], nationalities=["VNM"]),
+        Identity(names=["Nguyễn Văn Ân"], nationalities=["VNM"]),
+    )
+    nationality = next(f for f in typical.features if f.name == "nationality")
+    assert nationality.value == NATIONALITY_TYPICAL and "popular" in nationality.detail
+    telling = compare(
+        Identity(names=["NGUYEN VAN AN"], nationalities=["DEU"]),
+        Identity(names=["Nguyễn Văn Ân"], nationalities=["DEU"]),
+    )
+    assert next(f for f in telling.features if f.name == "nationality").value == NATIONALITY_SAME
+    # A typical nationality backs no similar common name; an unexpected one does.
+    at_home = compare(
+        Identity(names=["Muhammad Islam"], nationalities=["BGD"]),
+        Identity(names=["MOHAMMAD ESLAMI"], nationalities=["BGD"]),
+    )
+    assert not at_home.alert
+    abroad = compare(
+        Identity(names=["Muhammad Islam"], nationalities=["KOR"]),
+        Identity(names=["MOHAMMAD ESLAMI"], nationalities=["KOR"]),
+    )
+    assert abroad.alert
 
 
 def test_exact_date_beats_fuzzy_date() -> None:
@@ -259,9 +325,9 @@ def test_a_similar_common_name_alone_needs_corroboration() -> None:
     assert not alone.alert and any(f.name == "name_uncorroborated" for f in alone.features)
     dated = Identity(names=["MOHAMMAD ESLAMI"], birth_dates=["1988-12-14"])
     assert compare(traveller, dated).band in {Band.PROBABLE, Band.CONFIRMED}
-    same_country = compare(
-        Identity(names=["Muhammad Islam"], nationalities=["BGD"]),
-        Identity(names=["MOHAMMAD ESLAMI"], nationalities=["BGD"]),
+    same_country = compare(  # a nationality the name is not typical of
+        Identity(names=["Muhammad Islam"], nationalities=["KOR"]),
+        Identity(names=["MOHAMMAD ESLAMI"], nationalities=["KOR"]),
     )
     assert same_country.alert
     spelt_the_same = compare(Identity(names=["Muhammad Islam"]), Identity(names=["MUHAMMAD ISLAM"]))
