@@ -139,6 +139,14 @@ def test_a_large_posting_follows_upserts_and_removals() -> None:
     assert not m.match(q) and not m._pairs
 
 
+def _alerts_as_compare(m: Matcher, entries: list[Entry], query: Identity) -> set[str]:
+    """The entries `m` alerts on for `query`, checked against `compare` on every entry."""
+    want = {e.entry_id: compare(query, e.identity).score for e in entries}
+    got = {h.entry_id: h.score for h in m.match(query)}
+    assert got == {k: v for k, v in want.items() if v >= DEFAULT_THRESHOLD}
+    return set(got)
+
+
 _DATE_CASES = [
     ["1985-03-02"],  # the traveller's own date
     ["1984-07-07"],  # a year apart (a conflict, still within reach of an alert)
@@ -167,13 +175,7 @@ def test_date_blocks_reach_every_name_the_dates_allow() -> None:
     m = Matcher(entries)
     query = Identity(names=["ZHAKYP TURSUNBAEV"], birth_dates=["1985-03-02"])
 
-    def alerts() -> set[str]:
-        want = {e.entry_id: compare(query, e.identity).score for e in entries}
-        got = {h.entry_id: h.score for h in m.match(query)}
-        assert got == {k: v for k, v in want.items() if v >= DEFAULT_THRESHOLD}
-        return set(got)
-
-    first = alerts()
+    first = _alerts_as_compare(m, entries, query)
     case = {tuple(e.identity.birth_dates): e.entry_id for e in entries}
     assert {case[("1945-03-02",)], case[()], case[("1984",)], case[("1986",)],
             case[("1960", "1961", "1985")]} <= first
@@ -182,7 +184,7 @@ def test_date_blocks_reach_every_name_the_dates_allow() -> None:
     far = next(e for e in entries if e.entry_id == case[("1995-04-02",)])
     entries.append(Entry("late", Identity(names=far.identity.names, birth_dates=["1985-03-02"])))
     m.upsert(entries[-1])
-    assert "late" in alerts()
+    assert "late" in _alerts_as_compare(m, entries, query)
 
 
 def test_entries_of_a_common_name_split_by_date() -> None:
@@ -196,23 +198,17 @@ def test_entries_of_a_common_name_split_by_date() -> None:
     m = Matcher(entries)
     query = Identity(names=["TURSUNBAEV ZHAKYP"], birth_dates=["1985-03-02"])
 
-    def alerts() -> set[str]:
-        want = {e.entry_id: compare(query, e.identity).score for e in entries}
-        got = {h.entry_id: h.score for h in m.match(query)}
-        assert got == {k: v for k, v in want.items() if v >= DEFAULT_THRESHOLD}
-        return set(got)
-
-    first = alerts()
+    first = _alerts_as_compare(m, entries, query)
     assert {"e0", "e2", "e3", "e4", "e7", "e8"} <= first  # same, year before/after, typo, many
     assert not {"e5", "e6"} & first  # another month one digit apart; two digits apart
     entries.append(Entry("late", Identity(names=["Zhakyp Tursunbaev"], birth_dates=["1985"])))
     m.upsert(entries[-1])
-    assert "late" in alerts()
+    assert "late" in _alerts_as_compare(m, entries, query)
     m.remove("late")
     entries.pop()
     m.remove("e0")
     entries.pop(0)
-    assert "e0" not in alerts()
+    assert "e0" not in _alerts_as_compare(m, entries, query)
 
 
 _DISTINCT_WORDS = [
