@@ -597,12 +597,14 @@ class Matcher:
                     if top is None or m.better_than(top):
                         best[eid] = m
         hits = []
+        bonus = max_bonus()
         for eid, name in best.items():
-            if eid in documents:
+            worth = name.value + name.rarity + SLACK
+            if eid in documents or worth + bonus < self.threshold:
                 continue
             listed = self._filed[eid].prepared
-            if name.value + name.rarity + evidence_bound(prepared, listed) + SLACK < self.threshold:
-                continue  # the other evidence cannot lift it to an alert
+            if worth + evidence_bound(prepared, listed) < self.threshold:
+                continue  # its dates and nationality cannot lift it to an alert
             scored = score_with(prepared, listed, name)
             if scored.score >= self.threshold:
                 hits.append(hit_for(eid, scored, self.threshold))

@@ -148,6 +148,8 @@ class NameForm:
     total_weight: float
     truncated: bool
     order_key: tuple[str, ...]
+    content: int  # bit mask of the tokens that are not particles
+    family: int  # bit mask of the family-name tokens
 
     def reading(self) -> str:
         """The Latin words the name was read as (first spelling of each token)."""
@@ -348,6 +350,8 @@ def name_form(name: str) -> NameForm:
         total_weight=sum(t.weight for t in tokens),
         truncated=truncated,
         order_key=tuple(t.spellings[0] for t in tokens),
+        content=sum(1 << n for n, t in enumerate(tokens) if not t.particle),
+        family=sum(1 << n for n, t in enumerate(tokens) if t.family),
     )
 
 

@@ -150,7 +150,18 @@ class NameMatch:
     query: NameForm
     listed: NameForm
     pairs: tuple[tuple[str, str, float], ...]  # (query spelling, listed spelling, similarity)
-    systems: tuple[str, ...]
+    # (query mask, query spelling, listed mask, listed spelling) of each matched pair
+    units: tuple[tuple[int, str, int, str], ...]
+
+    def systems(self, form: NameForm) -> tuple[str, ...]:
+        """How the matched words of one side (`query` or `listed`) were read (worded only for
+        a hit's explanation, so worked out only then)."""
+        listed = form is self.listed and form is not self.query
+        return tuple(
+            s
+            for qm, qs, lm, ls in self.units
+            for s in _systems(form, lm if listed else qm, ls if listed else qs)
+        )
 
     def better_than(self, other: NameMatch) -> bool:
         """The order `best_name` picks by: worth, then the names' text (a total order)."""
@@ -202,7 +213,7 @@ def match_forms(q: NameForm, l_: NameForm) -> NameMatch:
     got_a = got_b = info = 0.0
     words_a = words_b = 0
     pairs: list[tuple[str, str, float]] = []
-    systems: list[str] = []
+    units: list[tuple[int, str, int, str]] = []
     for neg_sim, _, _, _, i, j, si, sj in cands:
         ua, ub = a.units[i], b.units[j]
         if ua.mask & used_a or ub.mask & used_b:
@@ -214,41 +225,31 @@ def match_forms(q: NameForm, l_: NameForm) -> NameMatch:
         got_b += credit * ub.weight
         info += credit * min(ua.weight, ub.weight)
         if credit >= 0.5:
-            words_a += _content_words(a, ua.mask)
-            words_b += _content_words(b, ub.mask)
+            words_a += (a.content & ua.mask).bit_count()
+            words_b += (b.content & ub.mask).bit_count()
         pa, pb = ua.spellings[si], ub.spellings[sj]
-        pairs.append((pb, pa, -neg_sim) if swapped else (pa, pb, -neg_sim))
-        systems.extend(
-            _systems(
-                q if not swapped else l_,
-                ua.mask if not swapped else ub.mask,
-                pa if not swapped else pb,
-            )
-        )
+        if swapped:
+            pairs.append((pb, pa, -neg_sim))
+            units.append((ub.mask, pb, ua.mask, pa))
+        else:
+            pairs.append((pa, pb, -neg_sim))
+            units.append((ua.mask, pa, ub.mask, pb))
     cov_a = got_a / a.total_weight if a.total_weight else 0.0
     cov_b = got_b / b.total_weight if b.total_weight else 0.0
     similarity = SHORT_SIDE * max(cov_a, cov_b) + (1 - SHORT_SIDE) * min(cov_a, cov_b)
-    if min(_content_words(a, -1), _content_words(b, -1)) >= 2 and min(words_a, words_b) < 2:
+    if min(a.content.bit_count(), b.content.bit_count()) >= 2 and min(words_a, words_b) < 2:
         similarity *= SINGLE_WORD_FACTOR
-    if _family_missed(a, used_a) or _family_missed(b, used_b):
+    if a.family & ~used_a or b.family & ~used_b:  # a family name left unmatched
         similarity -= FAMILY_MISS
     similarity = max(0.0, min(1.0, similarity))
     value = NAME_MAX * curve(similarity)
     rarity = -COMMON_PENALTY * max(0.0, 1.0 - info / DISTINCTIVE_INFO) if value > 0 else 0.0
-    return NameMatch(value, rarity, similarity, info, q, l_, tuple(pairs), tuple(systems))
+    return NameMatch(value, rarity, similarity, info, q, l_, tuple(pairs), tuple(units))
 
 
 def curve(similarity: float) -> float:
     """Name similarity to evidence: flat near 1, falling fast below 0.8."""
     return max(0.0, 1.0 - float(((1.0 - similarity) / 0.5) ** CURVE))
-
-
-def _content_words(form: NameForm, mask: int) -> int:
-    return sum(1 for n, t in enumerate(form.tokens) if mask >> n & 1 and not t.particle)
-
-
-def _family_missed(form: NameForm, used: int) -> bool:
-    return any(t.family and not used >> n & 1 for n, t in enumerate(form.tokens))
 
 
 def _systems(form: NameForm, mask: int, spelling: str) -> list[str]:
@@ -467,7 +468,7 @@ def _name_detail(m: NameMatch) -> str:
     read = []
     for form in (q, listed):
         if form.script not in {"Latin"}:
-            systems = ", ".join(dict.fromkeys(s for s in m.systems if s != "as written"))
+            systems = ", ".join(dict.fromkeys(s for s in m.systems(form) if s != "as written"))
             read.append(
                 f"{form.how} {form.source} read as {form.reading().upper()}"
                 + (f" ({systems})" if systems else "")
