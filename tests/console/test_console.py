@@ -305,8 +305,13 @@ def test_run_console_serves_the_page_and_the_screenshot_is_kept(
         ordered = page.locator("#alerts .card").evaluate_all(
             "cards => cards.map(c => c.dataset.alertId)"
         )
-        by_time = sorted((alerts[e] for e in THAI), key=lambda a: a.alerted_at, reverse=True)
-        assert ordered == [a.alert_id for a in by_time]  # newest first
+        # Newest first, to the millisecond a browser's Date holds, then by alert id (alerts
+        # raised within one millisecond tie in the page).
+        by_time = sorted(
+            (alerts[e] for e in THAI),
+            key=lambda a: (-(a.alerted_at.timestamp() * 1000 // 1), a.alert_id),
+        )
+        assert ordered == [a.alert_id for a in by_time]
         expect(card(page, alerts["MSO-0001"]).locator(".decision-chip")).to_have_text(
             "False positive"
         )
