@@ -334,7 +334,10 @@ class PipelineBench:
         counted = window[1][1] - window[0][1]
         if counted > 0 and run.seconds > 0:  # else nothing finished in time: no figures
             run.rate = counted / run.seconds
-            run.cpu_s_per_1000 = 1000 * (window[1][2] - window[0][2]) / counted
+            # CPU over every crossing taken since ready (a worker waiting for its first batch
+            # costs next to nothing): the window alone can hold too few clock ticks to count
+            # a fast pass-through's few hundred crossings.
+            run.cpu_s_per_1000 = 1000 * (last[2] - start[2]) / taken
         if brokers and counted > 0:
             run.broker_cpu_s_per_1000 = 1000 * (window[1][3] - window[0][3]) / counted
         run.peak_rss_mb = [round(p.peak_mb()) for p in procs]

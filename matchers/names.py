@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 
 from matchers import tables
 from matchers.normalize import clean, icao_words, latin_words, parse_mrz, sound_key
@@ -304,6 +305,22 @@ def _joined(a: Token, b: Token) -> tuple[str, ...]:
     return tuple(dict.fromkeys(x + y for x in a.spellings[:3] for y in b.spellings[:3]))
 
 
+def _read_runs(text: str, script: str) -> list[Reading]:
+    """A name in a native script, with any words written in Latin letters read as Latin
+    (車 Ha-joon: the family name in Hanja, the given name romanized), not letter by letter
+    by the native reader; consecutive native words are read together (a Japanese reading
+    needs the whole name)."""
+    words = text.split()
+    latin = [script_of(w) == "Latin" for w in words]
+    if not any(latin) or all(latin):
+        return read(text, script)
+    out: list[Reading] = []
+    for is_latin, run in groupby(zip(latin, words, strict=True), key=lambda x: x[0]):
+        part = " ".join(w for _, w in run)
+        out += _latin_readings(part, False) if is_latin else read(part, script_of(part))
+    return out
+
+
 @lru_cache(maxsize=131_072)
 def name_form(name: str) -> NameForm:
     """The comparable form of one written name (cached: names repeat)."""
@@ -332,7 +349,7 @@ def name_form(name: str) -> NameForm:
                 readings = _latin_readings(text, bool(_VIETNAMESE.search(text)))
             how = "Latin"
         else:
-            readings = read(text, script)
+            readings = _read_runs(text, script)
             how = script
     kept = [_unglued(r) for r in readings if not _title(r.spellings[0], text)]
     readings = (kept or readings)[:MAX_TOKENS] or [Reading(("x",), ("unknown",), False)]

@@ -106,3 +106,11 @@ def test_an_apostrophe_inside_a_word_does_not_split_it(name: str, words: list[st
 
 def test_an_apostrophe_between_words_still_separates_them() -> None:
     assert [t.spellings[0] for t in name_form("Abu 'Ali").tokens] == ["abu", "ali"]
+
+
+def test_latin_words_in_a_native_script_name_are_read_as_latin() -> None:
+    # The family name in Hanja, the given name romanized (pipeline data): the Latin words
+    # are words, not letters for the Han reader to spell one by one.
+    assert [s[0] for s in spellings("車 Ha-joon")] == ["che", "ha", "joon"]
+    assert [s[0] for s in spellings("Kim 민준")] == ["kim", "min", "jun"]
+    assert alerts("CHE HA JOON", "車 Ha-joon")
