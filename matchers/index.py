@@ -20,9 +20,12 @@ at upsert, under:
   word, while that key is rare in the list;
 - document numbers, as written and with OCR look-alikes folded (every name of such an entry
   is scored).
-Names are filed once however many entries carry them. The candidate names of a traveller
-name are bounded all at once (`matchers.bound`, vectorized); only those the bound leaves a
-chance to alert are scored, exactly as `compare` scores them, each once per traveller name.
+Names are filed once however many entries carry them. A posting of many names is split, on
+first use, by the birth dates its names carry (`matchers.evidence` blocks), and so are the
+entries of a name carried by many: a traveller with a date of birth gathers only the names
+and entries his dates can reach. The candidate names of a traveller name are bounded all at
+once (`matchers.bound`, vectorized); only those the bound leaves a chance to alert are
+scored, exactly as `compare` scores them, each once per traveller name.
 """
 
 from __future__ import annotations
