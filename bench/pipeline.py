@@ -305,8 +305,9 @@ class PipelineBench:
         profiler = self._profile(procs[0]) if profile else None
         # Counts move a batch at a time (up to --batch-size crossings), so the window runs
         # from the first count seen to the last change of it: both ends on batch boundaries,
-        # no batch half done inside. A run too short for two counts falls back to counting
-        # from the moment the first process was ready.
+        # no batch half done inside. A run whose window holds under half of its crossings (it
+        # was done before it could be watched) or no clock tick of CPU is not timed: its
+        # figures would describe a sliver.
         start = (min(p.ready_at for p in procs), 0.0, sum(p.cpu_at_ready for p in procs),
                  _cpu(brokers))
         first: tuple[float, float, float, float] | None = None
@@ -326,20 +327,18 @@ class PipelineBench:
             # Scraping costs the worker CPU: twice a second once running, often at the ends.
             near = first is None or taken > 0.95 * self.o.crossings
             time.sleep(0.1 if near else 0.5)
-        window = (first, last) if first is not None and last[1] > first[1] else (start, last)
-        run.seconds = window[1][0] - window[0][0]
         run.taken = int(taken)
         run.taken_per_worker = [int(c) for c in counts]
         run.capped = taken < self.o.crossings
-        counted = window[1][1] - window[0][1]
-        if counted > 0 and run.seconds > 0:  # else nothing finished in time: no figures
-            run.rate = counted / run.seconds
-            # CPU over every crossing taken since ready (a worker waiting for its first batch
-            # costs next to nothing): the window alone can hold too few clock ticks to count
-            # a fast pass-through's few hundred crossings.
-            run.cpu_s_per_1000 = 1000 * (last[2] - start[2]) / taken
-        if brokers and counted > 0:
-            run.broker_cpu_s_per_1000 = 1000 * (window[1][3] - window[0][3]) / counted
+        if first is not None:
+            run.seconds = last[0] - first[0]
+            counted = last[1] - first[1]
+            cpu = last[2] - first[2]
+            if counted >= 0.5 * taken and run.seconds > 0 and cpu > 0:
+                run.rate = counted / run.seconds
+                run.cpu_s_per_1000 = 1000 * cpu / counted
+                if brokers:
+                    run.broker_cpu_s_per_1000 = 1000 * (last[3] - first[3]) / counted
         run.peak_rss_mb = [round(p.peak_mb()) for p in procs]
         if profiler is not None:
             self.report.profiles[f"{kind.label} x{workers}"] = _finish_profile(profiler)
@@ -693,9 +692,14 @@ def render(report: Report) -> str:
     ceilings = {r.workers: r.rate for r in report.full_speed if r.kind == "passthrough"}
     for r in report.full_speed:
         ceiling = ceilings.get(r.workers)
-        share = f"{100 * r.rate / ceiling:.1f}%" if ceiling and r.kind != "passthrough" else ""
+        share = (
+            f"{100 * r.rate / ceiling:.1f}%" if ceiling and r.rate and r.kind != "passthrough"
+            else ""
+        )
         broker = f"{r.broker_cpu_s_per_1000:.2f}" if r.broker_cpu_s_per_1000 is not None else ""
         capped = " (capped)" if r.capped else ""
+        rate = f"{r.rate:,.0f}" if r.rate else "too short to time"
+        cpu = f"{r.cpu_s_per_1000:.2f}" if r.rate else ""
         planted = f"{r.planted_found}/{r.planted}" if r.kind != "passthrough" else ""
         last = f"{r.planted_last_found}/{r.planted_last}" if r.kind != "passthrough" else ""
         alerted = (
@@ -703,8 +707,8 @@ def render(report: Report) -> str:
             f" | {r.unplanted_alerts:,}" if r.kind != "passthrough" else " | |"
         )
         lines.append(
-            f"| {r.kind} | {r.workers} | {r.rate:,.0f} | {share} | {r.taken:,}{capped}"
-            f" | {r.cpu_s_per_1000:.2f} | {broker} | {', '.join(map(str, r.peak_rss_mb))}"
+            f"| {r.kind} | {r.workers} | {rate} | {share} | {r.taken:,}{capped}"
+            f" | {cpu} | {broker} | {', '.join(map(str, r.peak_rss_mb))}"
             f" | {', '.join(map(str, r.ready_s))} | {r.outputs:,} | {planted} | {last}"
             f" | {r.took_before_ready}{alerted} |"
         )
