@@ -26,7 +26,7 @@ Datasets (see bench/eval_data.py for the parsing and the entity split):
   birth): every alert is a false alert, reported per 10,000 crossings, by
   band and by cause; `--show-false N` lists N of them with their features. Under a split the
   travellers' name combinations are split too; `--traveller-list all` screens against the
-  whole list as the figures before 2026-11-23 did (half of it is the tune half).
+  whole list as the figures of the first two sessions did (half of it is the tune half).
 
 Systems: borderwatch `compare`; rapidfuzz token_sort_ratio on anyascii-folded names
 (threshold picked on the tune split); nomenklatura LogicV2 (optional, threshold 0.7).
@@ -444,12 +444,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-dates", action="store_true",
                         help="skip the UN/OFAC report with birth dates")
     parser.add_argument("--no-nationality", action="store_true",
-                        help="travellers and listed people without nationality (the figures"
-                        " before 2026-11-22)")
+                        help="travellers and listed people without nationality (as the"
+                        " figures of the first two sessions)")
     parser.add_argument("--traveller-list", choices=["split", "all"], default="split",
                         help="screen travellers against the listed people of the split (default;"
-                        " the report half stays unseen) or all of them (the figure before"
-                        " 2026-11-23: against the whole list, with tune-half people in it)")
+                        " the report half stays unseen) or all of them (as the figures of the"
+                        " first two sessions: the whole list, with tune-half people in it)")
     args = parser.parse_args(argv)
     rng = random.Random(20261122)
     un, ofac = ed.read_un(), ed.read_ofac()
