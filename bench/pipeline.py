@@ -46,8 +46,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kafka import TopicPartition
-
 from bench.pipeline_data import Crossing, ListedFactory, crossings
 from bench.pipeline_procs import (
     BORDERWATCH,
@@ -60,7 +58,7 @@ from bench.pipeline_procs import (
 )
 from config import Settings
 from streams.broker import EmbeddedBroker, free_port
-from streams.kafka import consumer, ensure_topics, producing, read_until
+from streams.kafka import committed, ensure_topics, producing, read_until
 
 ROOT = Path(__file__).resolve().parents[1]
 Echo = Callable[[str], None]
@@ -632,17 +630,6 @@ def read_topic(
 ) -> list[Any]:
     """Every record of a topic, read until `expected` arrived or the time is up."""
     return read_until(settings, topic, lambda records: len(records) >= expected, timeout_s)
-
-
-def committed(settings: Settings, topic: str) -> dict[int, int]:
-    """The offsets a stopped worker group committed on a topic, by partition."""
-    c = consumer(settings, group_id=settings.app_id)
-    try:
-        parts = c.partitions_for_topic(topic) or set()
-        offsets = {p: c.committed(TopicPartition(topic, p)) for p in parts}
-        return {p: o for p, o in offsets.items() if o is not None}
-    finally:
-        c.close()
 
 
 def _alert_key(value: bytes) -> tuple[str, str]:

@@ -30,13 +30,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kafka import KafkaConsumer, TopicPartition
-
 from config import Settings
 from streams.app import DLQ_HEADER
 from streams.broker import EmbeddedBroker, free_port
 from streams.events import alert_id_for
-from streams.kafka import consumer, ensure_topics, producing, read_to_end
+from streams.kafka import committed, ensure_topics, producing, read_to_end
 from streams.worker_process import WorkerProcess
 
 # Listed names and clean travellers' names use consonants whose sound keys are disjoint
@@ -99,7 +97,8 @@ class Crossing:
     entry_id: str | None = None
 
 
-def _event(event_id: str, traveller: dict[str, Any]) -> dict[str, Any]:
+def poipet_crossing(event_id: str, traveller: dict[str, Any]) -> dict[str, Any]:
+    """A valid crossing event at Poipet (the tests build theirs with it too)."""
     return {
         "event_id": event_id,
         "agency": "KH-IMM",
@@ -131,10 +130,10 @@ def crossings(
         event_id = f"{prefix}-{i:07d}"
         if planted_every and i % planted_every == planted_every - 1:
             entry = entries[rng.randrange(len(entries))]
-            event = _event(event_id, entry["identity"])
+            event = poipet_crossing(event_id, entry["identity"])
             out.append(Crossing(event_id, "planted", json.dumps(event).encode(), entry["entry_id"]))
         elif invalid_every and i % invalid_every == invalid_every // 2:
-            event = _event(event_id, {"names": ["VOID"], "documents": [{"number": "X1"}]})
+            event = poipet_crossing(event_id, {"names": ["VOID"], "documents": [{"number": "X1"}]})
             del event["agency"]
             out.append(Crossing(event_id, "invalid", json.dumps(event).encode()))
         else:
@@ -143,7 +142,7 @@ def crossings(
                 "birth_dates": ["1985-03-04"],
                 "documents": [{"number": f"TR{i:08d}", "country": "THA"}],
             }
-            value = json.dumps(_event(event_id, traveller)).encode()
+            value = json.dumps(poipet_crossing(event_id, traveller)).encode()
             out.append(Crossing(event_id, "clean", value))
     return out
 
@@ -212,19 +211,6 @@ class Publisher(threading.Thread):
             self.ends = publish_crossings(self.settings, self.records)
         except BaseException as exc:
             self.error = exc
-
-
-def committed_offsets(settings: Settings, partitions: list[int]) -> dict[int, int]:
-    """The worker group's committed offset per crossings partition (-1: none yet)."""
-    c: KafkaConsumer = consumer(settings, group_id=settings.app_id)
-    try:
-        out = {}
-        for p in partitions:
-            offset = c.committed(TopicPartition(settings.topic_crossings, p))
-            out[p] = -1 if offset is None else int(offset)
-        return out
-    finally:
-        c.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -459,10 +445,10 @@ class Run:
     def progress(self, ends: dict[int, int] | None, total: int) -> tuple[int, bool]:
         """(crossings behind the committed offsets, all partitions at their end)."""
         partitions = list(range(self.plan.partitions))
-        committed = committed_offsets(self.settings, partitions)
+        done = committed(self.settings, self.settings.topic_crossings)
         if ends is None:  # still publishing: measure against what was published
-            return total - sum(max(0, c) for c in committed.values()), False
-        behind = sum(max(0, ends.get(p, 0) - max(0, committed[p])) for p in partitions)
+            return total - sum(done.values()), False
+        behind = sum(max(0, ends.get(p, 0) - done.get(p, 0)) for p in partitions)
         return behind, behind == 0
 
     def _wait_progress(
@@ -665,8 +651,8 @@ def burst_memory(
                 ends[p] = max(ends.get(p, 0), end)
             started = time.monotonic()
             while True:
-                committed = committed_offsets(settings, list(range(settings.partitions)))
-                if all(committed[p] >= end for p, end in ends.items()):
+                done = committed(settings, settings.topic_crossings)
+                if all(done.get(p, -1) >= end for p, end in ends.items()):
                     break
                 if not worker.alive():
                     raise RuntimeError(f"worker died: {worker.tail()}")

@@ -531,11 +531,15 @@ class Matcher:
                 self._words.gather(key, small, arrays, blocks)
         return _union(small, arrays)
 
-    def _candidates(self, prepared: Prepared) -> tuple[list[Array], set[str]]:
+    def _codes(self, prepared: Prepared) -> frozenset[int] | None:
+        """The date blocks a traveller's dates reach (None: every block)."""
+        return query_blocks(prepared.dates) if self._date_blocks and prepared.dates else None
+
+    def _candidates(
+        self, prepared: Prepared, codes: frozenset[int] | None
+    ) -> tuple[list[Array], set[str]]:
         """(listed names worth scoring per traveller name, entries to score on every name)."""
-        blocks: Blocks | None = None
-        if self._date_blocks and prepared.dates:
-            blocks = (query_blocks(prepared.dates), self._evidence.blocks)
+        blocks = None if codes is None else (codes, self._evidence.blocks)
         names = [self._candidate_names(form, blocks) for form in prepared.forms]
         documents: set[str] = set()
         for doc in prepared.documents | prepared.documents_ocr:
@@ -544,14 +548,14 @@ class Matcher:
 
     def candidates(self, prepared: Prepared) -> set[str]:
         """Entry ids worth scoring for a prepared traveller (a small superset of the hits)."""
-        names, documents = self._candidates(prepared)
+        codes = self._codes(prepared)
+        names, documents = self._candidates(prepared, codes)
         return {
-            eid for fids in names for fid in fids.tolist() for eid in self._entries_of(fid)
+            eid
+            for fids in names
+            for fid in fids.tolist()
+            for eid in self._entries_reaching(fid, codes)
         } | documents
-
-    def _entries_of(self, fid: int) -> tuple[str, ...] | set[str]:
-        have = self._name_entries[fid]
-        return (have,) if isinstance(have, str) else have
 
     def _entries_reaching(self, fid: int, codes: frozenset[int] | None) -> Iterable[str]:
         """The entries of a name whose dates of birth are in the blocks `codes` (all of them
@@ -575,8 +579,8 @@ class Matcher:
         """Every entry scoring at or above the threshold, best first (`stats`, if given, is
         filled with how much work it took, for the worker's metrics)."""
         prepared = prepare(identity)
-        candidates, documents = self._candidates(prepared)
-        codes = query_blocks(prepared.dates) if self._date_blocks and prepared.dates else None
+        codes = self._codes(prepared)
+        candidates, documents = self._candidates(prepared, codes)
         scored_names = 0
         # Each listed name is scored once per traveller name, and only if the bounds on what
         # its entries' other evidence (matchers.evidence) and the name (matchers.bound) can

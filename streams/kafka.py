@@ -161,6 +161,18 @@ def consumer(settings: Settings, *topics: str, **overrides: Any) -> KafkaConsume
     return KafkaConsumer(*topics, **consumer_options(settings, **overrides))
 
 
+def committed(settings: Settings, topic: str) -> dict[int, int]:
+    """The offsets the worker group has committed on a topic, by partition (partitions with
+    none yet are left out)."""
+    c = consumer(settings, group_id=settings.app_id)
+    try:
+        parts = c.partitions_for_topic(topic) or set()
+        offsets = {p: c.committed(TopicPartition(topic, p)) for p in parts}
+        return {p: int(o) for p, o in offsets.items() if o is not None}
+    finally:
+        c.close()
+
+
 def read_to_end(settings: Settings, topic: str, timeout_s: float = 60.0) -> Iterator[Any]:
     """Every record a topic holds now, from the beginning to the high-water marks seen in
     fetch responses (not ListOffsets, which some Kafka-compatible brokers answer wrongly)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bench.reliability import poipet_crossing
 from streams.kafka import read_until as read_topic
 from streams.worker_process import WorkerProcess
 
@@ -22,15 +23,7 @@ def crossing(event_id: str, names: list[str], **traveller: Any) -> dict[str, Any
         "documents": [{"number": "P1234567", "country": "KHM"}],
     }
     person.update(traveller)
-    return {
-        "event_id": event_id,
-        "agency": "KH-IMM",
-        "checkpoint": {"code": "KH-POI", "country": "KHM", "name": "Poipet"},
-        "direction": "exit",
-        "occurred_at": "2026-11-22T08:15:00+07:00",
-        "traveller": person,
-        "mode": "land",
-    }
+    return poipet_crossing(event_id, person)
 
 
 def entry(entry_id: str, names: list[str], **identity: Any) -> dict[str, Any]:
