@@ -303,9 +303,10 @@ class PipelineBench:
         profiler = self._profile(procs[0]) if profile else None
         # Counts move a batch at a time (up to --batch-size crossings), so the window runs
         # from the first count seen to the last change of it: both ends on batch boundaries,
-        # no batch half done inside. A run whose window holds under half of its crossings (it
-        # was done before it could be watched) or no clock tick of CPU is not timed: its
-        # figures would describe a sliver.
+        # no batch half done inside. A run whose window holds under a quarter of its crossings
+        # (it was nearly done before it could be watched: small runs, or a worker ready well
+        # before the others) or no clock tick of CPU is not timed: its figures would describe
+        # a sliver.
         start = (min(p.ready_at for p in procs), 0.0, sum(p.cpu_at_ready for p in procs),
                  _cpu(brokers))
         first: tuple[float, float, float, float] | None = None
@@ -332,7 +333,7 @@ class PipelineBench:
             run.seconds = last[0] - first[0]
             counted = last[1] - first[1]
             cpu = last[2] - first[2]
-            if counted >= 0.5 * taken and run.seconds > 0 and cpu > 0:
+            if counted >= 0.25 * taken and run.seconds > 0 and cpu > 0:
                 run.rate = counted / run.seconds
                 run.cpu_s_per_1000 = 1000 * cpu / counted
                 if brokers:

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 def test_pipeline_benchmark_small(bootstrap: str, tmp_path: Path) -> None:
     options = Options(
         entries=500,
-        crossings=3_000,  # enough to outlast a few polls of the workers' counts: timed
+        crossings=10_000,  # enough to outlast a few polls of the workers' counts: timed
         share=0.01,
         batch_size=100,
         latency_share=0.2,
