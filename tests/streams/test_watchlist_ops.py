@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from config import Settings
+from streams.broker import free_port
 from streams.cli import cli
 from streams.events import Alert
 from streams.kafka import ensure_topics, producing
@@ -106,7 +107,7 @@ def test_live_updates_and_deletes_reach_two_workers_at_once(
     settings = make_settings()
     ensure_topics(settings)
     first = start_worker(settings)
-    second = start_worker(settings.model_copy(update={"metrics_port": settings.metrics_port + 1}))
+    second = start_worker(settings.model_copy(update={"metrics_port": free_port()}))
     first.wait_ready()
     second.wait_ready()
 
