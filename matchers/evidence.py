@@ -6,9 +6,14 @@ score, more than the best name can make up for, so most of the names a traveller
 reach cannot alert whatever their similarity. This bound rules them out with a few integer
 comparisons over flat arrays, before the costlier name bound (`matchers.bound`).
 
-A name is held with the birth dates of the entries that carry it: up to SLOTS distinct dates,
-whether one of its entries has none, and whether it has more dates than the slots hold (then
-it is bounded by the best any date can add). It never underestimates `score._features`.
+A name is held with the birth dates and nationalities of the entries that carry it: up to
+SLOTS distinct dates (NATIONALITY_SLOTS nationalities), whether one of its entries has none,
+and whether it has more than the slots hold (then it is bounded by the best any can add).
+The date bound is exact (what `score._date_pair` gives, computed over arrays): a traveller
+reaches every listed name born in his year, and two full dates of one year but different days
+take DOB_CONFLICT off where a looser bound would grant DOB_EXACT. A listed nationality the
+traveller does not hold takes NATIONALITY_DIFFERENT off. It never underestimates
+`score._features`.
 """
 
 from __future__ import annotations
@@ -24,8 +29,12 @@ from matchers.score import (
     DOB_CONFLICT,
     DOB_DIFFERENT,
     DOB_EXACT,
+    DOB_MONTH,
     DOB_NEAR,
+    DOB_SWAP,
     DOB_TYPO,
+    DOB_YEAR,
+    NATIONALITY_DIFFERENT,
     NATIONALITY_SAME,
     Date,
     Prepared,
@@ -34,8 +43,11 @@ from matchers.score import (
 
 Array = np.ndarray[Any, Any]
 SLOTS = 2
+NATIONALITY_SLOTS = 2
 ALWAYS = -1  # the block of names any traveller's dates may reach (see `blocks`)
 BLOCK_DAY = 100_000
+FIRST_YEAR = 1900  # the first year of `EvidenceTable._partial_years`'s 128 bits
+_WORD = (1 << 64) - 1
 SMALL = 64  # fewer names than this are bounded one by one (numpy's per-call cost dominates)
 _BEST_DATE = DOB_EXACT  # the most a pair of dates can add (score.max_bonus)
 
@@ -50,52 +62,131 @@ class EvidenceTable:
         self._d = _Column(np.int8)
         self._undated = _Column(np.bool_)  # an entry carrying the name has no date of birth
         self._many = _Column(np.bool_)  # more distinct dates than SLOTS
+        # Every date of a name with more than SLOTS (a common name on a large list), and
+        # those names under each date (month or day None: unknown).
+        self._dates_of: dict[int, set[Date]] = {}
+        self._by_date: dict[Date, set[int]] = {}  # ... those given to the month at least
+        # ... and the years of those given to the year or month only, as bits from FIRST_YEAR
+        # (a year outside the 128 bits is filed in _by_date as the year alone).
+        self._partial_years = (_Column(np.uint64), _Column(np.uint64))
+        # The names of _by_date worth more than DOB_CONFLICT against the last traveller's
+        # dates (sorted ids, values): his names are bounded one after another.
+        self._special: tuple[tuple[Date, ...], Array, Array] | None = None
+        self._country_ids: dict[str, int] = {}  # nationality -> code (from 1; 0 an empty slot)
+        self._nat = _Column(np.int32)  # slot s of name fid at fid * NATIONALITY_SLOTS + s
+        self._stateless = _Column(np.bool_)  # an entry carrying the name has no nationality
+        self._many_nat = _Column(np.bool_)  # more distinct nationalities than the slots
 
     def reset(self, fid: int) -> None:
-        """Forget a name's dates (before its entries' dates are added again)."""
+        """Forget a name's dates and nationalities (before its entries' are added again)."""
         for slot in range(fid * SLOTS, (fid + 1) * SLOTS):
             for column in (self._y, self._m, self._d):
                 column.set(slot, 0)
-        self._undated.set(fid, False)
-        self._many.set(fid, False)
+        for slot in range(fid * NATIONALITY_SLOTS, (fid + 1) * NATIONALITY_SLOTS):
+            self._nat.set(slot, 0)
+        for flag in (self._undated, self._many, self._stateless, self._many_nat):
+            flag.set(fid, False)
+        for date in self._dates_of.pop(fid, ()):
+            holders = self._by_date.get(date)
+            if holders is not None:
+                holders.discard(fid)
+                if not holders:
+                    del self._by_date[date]
+                self._special = None
+        for word in self._partial_years:
+            word.set(fid, 0)
 
-    def add(self, fid: int, dates: Iterable[Date]) -> None:
-        """Add the birth dates of one more entry carrying the name (none: undated)."""
+    def add(self, fid: int, entry: Prepared) -> None:
+        """Add the birth dates and nationalities of one more entry carrying the name."""
+        self._add_dates(fid, entry.dates)
+        self._add_nationalities(fid, entry.nationalities)
+
+    def _add_nationalities(self, fid: int, countries: Iterable[str]) -> None:
+        codes = [self._country_ids.setdefault(c, len(self._country_ids) + 1) for c in countries]
+        if not codes:
+            self._stateless.set(fid, True)
+        slots = range(fid * NATIONALITY_SLOTS, (fid + 1) * NATIONALITY_SLOTS)
+        for code in codes:
+            held = [int(self._nat.get(s)) for s in slots]
+            if code in held:
+                continue
+            free = next((s for s, h in zip(slots, held, strict=True) if h == 0), None)
+            if free is None:
+                self._many_nat.set(fid, True)
+            else:
+                self._nat.set(free, code)
+
+    def _add_dates(self, fid: int, dates: Iterable[Date]) -> None:
         given = list(dict.fromkeys(dates))
         if not given:
             self._undated.set(fid, True)
         slots = range(fid * SLOTS, (fid + 1) * SLOTS)
         for y, m, d in given:
+            if fid in self._dates_of:
+                self._file_date(fid, (y, m, d))
+                continue
             held = [(int(self._y.get(s)), int(self._m.get(s)), int(self._d.get(s))) for s in slots]
             if (y, m or 0, d or 0) in held:
                 continue
             free = next((s for s, h in zip(slots, held, strict=True) if h[0] == 0), None)
-            if free is None:
+            if free is None:  # the slots are full: from now on every date is filed
                 self._many.set(fid, True)
+                self._dates_of[fid] = set()
+                for hy, hm, hd in held:
+                    self._file_date(fid, (hy, hm or None, hd or None))
+                self._file_date(fid, (y, m, d))
                 continue
             self._y.set(free, y)
             self._m.set(free, m or 0)
             self._d.set(free, d or 0)
 
+    def _file_date(self, fid: int, date: Date) -> None:
+        y, m, d = date
+        self._dates_of[fid].add(date)
+        if m is not None:
+            self._by_date.setdefault(date, set()).add(fid)
+            self._special = None
+        if d is None:  # a partial date: its year in the masks
+            bit = y - FIRST_YEAR
+            if 0 <= bit < 128:
+                word = self._partial_years[bit // 64]
+                word.set(fid, int(word.get(fid)) | 1 << bit % 64)
+            else:  # a year the bits do not hold: filed as the year alone
+                self._dates_of[fid].add((y, None, None))
+                self._by_date.setdefault((y, None, None), set()).add(fid)
+                self._special = None
+
     def blocks(self, fids: Array) -> dict[int, Array]:
         """The names `fids` split by the dates of birth they carry: under each year, under
         each day and month of a full date (BLOCK_DAY + month * 100 + day), and, for a name with
-        an undated entry or more dates than its slots, under ALWAYS. A name sits in a block
-        per date it carries (see `query_blocks`)."""
+        an undated entry, under ALWAYS. A name sits in a block per date it carries (see
+        `query_blocks`)."""
         slots = (fids[:, None] * SLOTS + np.arange(SLOTS)).ravel()
         y, m, d = self._y.data[slots], self._m.data[slots], self._d.data[slots]
         owner = np.repeat(fids, SLOTS)
-        dated = y > 0
+        many = self._many.data[fids]
+        dated = (y > 0) & ~np.repeat(many, SLOTS)  # a name with more dates: all of them below
         full = dated & (m > 0) & (d > 0)
-        always = self._undated.data[fids] | self._many.data[fids]
+        always = self._undated.data[fids]
+        more = [
+            (code, fid) for fid in fids[many].tolist() for code in entry_blocks(self._dates_of[fid])
+        ]
         codes = np.concatenate(
             [
                 y[dated].astype(np.int64),
                 BLOCK_DAY + m[full].astype(np.int64) * 100 + d[full],
                 np.full(int(always.sum()), ALWAYS, dtype=np.int64),
+                np.array([c for c, _ in more], dtype=np.int64),
             ]
         )
-        ids = np.concatenate([owner[dated], owner[full], fids[always]])
+        ids = np.concatenate(
+            [
+                owner[dated],
+                owner[full],
+                fids[always],
+                np.array([f for _, f in more], dtype=np.int64),
+            ]
+        )
         order = np.argsort(codes, kind="stable")
         codes, ids = codes[order], ids[order]
         cuts = np.flatnonzero(np.diff(codes)) + 1
@@ -104,30 +195,84 @@ class EvidenceTable:
 
     def upper_bounds(self, query: Prepared, fids: Array) -> Array:
         """For each name id, the most its entries' dates of birth and nationality can add."""
-        nationality = NATIONALITY_SAME if query.nationalities else 0.0
+        nationality = self._nationality_bounds(query, fids)
         if not query.dates:
-            return np.full(len(fids), nationality)
+            return nationality
         slots = (fids[:, None] * SLOTS + np.arange(SLOTS)).ravel()
         ys, ms, ds = self._y.data[slots], self._m.data[slots], self._d.data[slots]
         undated, many = self._undated.data[fids], self._many.data[fids]
         if len(fids) < SMALL:
-            found = self._one_by_one(query.dates, ys, ms, ds, undated, many)
-            return np.array(found) + nationality
-        best = np.where(many, _BEST_DATE, np.where(undated, 0.0, -np.inf))
-        for date in query.dates:
-            got = np.where(ys > 0, _date_bound(date, ys, ms, ds), -np.inf)
-            best = np.maximum(best, got.reshape(-1, SLOTS).max(axis=1))
+            best = np.array(self._one_by_one(query.dates, ys, ms, ds, undated))
+        else:
+            best = np.where(undated, 0.0, -np.inf)
+            for date in query.dates:
+                got = np.where(ys > 0, date_values(date, ys, ms, ds), -np.inf)
+                best = np.maximum(best, got.reshape(-1, SLOTS).max(axis=1))
+        if many.any():
+            best[many] = np.maximum(best[many], self._many_bounds(query.dates, fids[many]))
         return np.where(np.isfinite(best), best, 0.0) + nationality
+
+    def _many_bounds(self, dates: tuple[Date, ...], fids: Array) -> Array:
+        """A bound on the best date value of names with more dates than the slots hold.
+
+        Against a full date, anything but the dates `_closer` lists is a conflict or worse:
+        looking those up in `_by_date` finds the few names they make worth more. (A partial
+        traveller date is bounded by DOB_EXACT: passports carry full dates.)"""
+        if any(m is None or d is None for _, m, d in dates):
+            return np.full(len(fids), _BEST_DATE)
+        out = np.full(len(fids), DOB_CONFLICT)
+        low, high = (word.data[fids] for word in self._partial_years)
+        for y, _, _ in dates:  # a partial date of the same year or one apart
+            for years, value in (((y,), DOB_YEAR), ((y - 1, y + 1), DOB_NEAR)):
+                mask = sum(
+                    1 << (year - FIRST_YEAR) for year in years if 0 <= year - FIRST_YEAR < 128
+                )
+                hit = ((low & np.uint64(mask & _WORD)) | (high & np.uint64(mask >> 64))) != 0
+                out[hit] = np.maximum(out[hit], value)
+        keys, values = self._closer_names(dates)
+        if len(keys):
+            at = np.minimum(np.searchsorted(keys, fids), len(keys) - 1)
+            found = keys[at] == fids
+            out[found] = np.maximum(out[found], values[at[found]])
+        return out
+
+    def _closer_names(self, dates: tuple[Date, ...]) -> tuple[Array, Array]:
+        """The names of `_by_date` with a date `_closer` to the traveller's, and its value."""
+        if self._special is not None and self._special[0] == dates:
+            return self._special[1], self._special[2]
+        special: dict[int, float] = {}
+        for date in dates:
+            for other, value in _closer(date):
+                for fid in self._by_date.get(other, ()):
+                    if special.get(fid, -1.0) < value:
+                        special[fid] = value
+        keys = np.fromiter(special, dtype=np.int64, count=len(special))
+        values = np.fromiter(special.values(), dtype=np.float64, count=len(special))
+        order = np.argsort(keys)
+        self._special = (dates, keys[order], values[order])
+        return keys[order], values[order]
+
+    def _nationality_bounds(self, query: Prepared, fids: Array) -> Array:
+        """What nationality can add per name: NATIONALITY_SAME if one of its entries may
+        share one with the traveller, nothing if one has none, else NATIONALITY_DIFFERENT."""
+        if not query.nationalities:
+            return np.zeros(len(fids))
+        wanted = [self._country_ids[c] for c in query.nationalities if c in self._country_ids]
+        slots = (fids[:, None] * NATIONALITY_SLOTS + np.arange(NATIONALITY_SLOTS)).ravel()
+        shared = np.isin(self._nat.data[slots], wanted).reshape(-1, NATIONALITY_SLOTS).any(axis=1)
+        shared |= self._many_nat.data[fids]
+        unknown = self._stateless.data[fids]
+        return np.where(shared, NATIONALITY_SAME, np.where(unknown, 0.0, NATIONALITY_DIFFERENT))
 
     @staticmethod
     def _one_by_one(
-        dates: tuple[Date, ...], ys: Array, ms: Array, ds: Array, undated: Array, many: Array
+        dates: tuple[Date, ...], ys: Array, ms: Array, ds: Array, undated: Array
     ) -> list[float]:
-        """The exact best date value of each name (what `score._date_pair` gives)."""
+        """The best date value of each name's slots (what `score._date_pair` gives)."""
         y_, m_, d_ = ys.tolist(), ms.tolist(), ds.tolist()
         out = []
-        for i, (none, more) in enumerate(zip(undated.tolist(), many.tolist(), strict=True)):
-            best = _BEST_DATE if more else 0.0 if none else -1.0
+        for i, none in enumerate(undated.tolist()):
+            best = 0.0 if none else -1.0
             for s in range(i * SLOTS, (i + 1) * SLOTS):
                 y = y_[s]
                 if not y:
@@ -138,7 +283,7 @@ class EvidenceTable:
                         best = max(best, _date_value(date, (y, m_[s] or None, d_[s] or None)))
                     else:  # years apart, day or month different: no typo either
                         best = max(best, DOB_DIFFERENT)
-            out.append(best if best > -1.0 else 0.0)
+            out.append(best if best > -1.0 else -np.inf)
         return out
 
 
@@ -147,22 +292,62 @@ def _date_value(a: Date, b: Date) -> float:
     return _date_pair(a, b)[0]
 
 
-def _date_bound(date: Date, ys: Array, ms: Array, ds: Array) -> Array:
-    """The most `score._date_pair` can give one traveller date against listed dates."""
+@lru_cache(maxsize=4096)
+def _closer(date: Date) -> tuple[tuple[Date, float], ...]:
+    """The listed dates given to the month at least worth more than DOB_CONFLICT against a
+    full traveller date, with their value (`score._date_pair`): the same date, day and month
+    swapped, a digit off, the same month (partial dates of the year or one apart are in
+    `EvidenceTable._partial_years`)."""
+    y, m, d = date
+    assert m is not None and d is not None  # (the caller's: a full date)
+    out: dict[Date, float] = {}
+    text = f"{y:04d}{m:02d}{d:02d}"
+    for k, digit in enumerate(text):
+        for other in "0123456789":
+            if other != digit:
+                t = text[:k] + other + text[k + 1 :]
+                ty, tm, td = int(t[:4]), int(t[4:6]), int(t[6:])
+                if 1 <= tm <= 12 and 1 <= td <= 31:
+                    out[(ty, tm, td)] = DOB_TYPO
+    out[(y - 1, None, None)] = out[(y + 1, None, None)] = DOB_NEAR  # (years out of the bits)
+    out[(y, None, None)] = DOB_YEAR
+    out[(y, m, None)] = DOB_MONTH
+    if d <= 12 and d != m:
+        out[(y, d, m)] = DOB_SWAP
+    out[(y, m, d)] = DOB_EXACT
+    return tuple(out.items())
+
+
+def date_values(date: Date, ys: Array, ms: Array, ds: Array) -> Array:
+    """`score._date_pair`'s value for one traveller date against many listed dates (month or
+    day 0: unknown), rule for rule, over arrays."""
     qy, qm, qd = date
-    apart = (
-        np.where((ms > 0) & (ds > 0), DOB_CONFLICT, DOB_NEAR)
-        if qm is not None and qd is not None
-        else DOB_NEAR
+    same, near = ys == qy, np.abs(ys - qy) == 1
+    known = qm is not None and qd is not None
+    full = (ms > 0) & (ds > 0) & known
+    if qm is None:  # a year: nothing finer to compare
+        in_year: Array = np.full(len(ys), DOB_YEAR)
+    else:
+        in_year = np.where(
+            ms == 0,
+            DOB_YEAR,
+            np.where(full, DOB_CONFLICT, np.where(ms == qm, DOB_MONTH, DOB_NEAR)),
+        )
+    out: Array = np.where(
+        same, in_year, np.where(near, np.where(full, DOB_CONFLICT, DOB_NEAR), DOB_DIFFERENT)
     )
-    out: Array = np.where(ys == qy, DOB_EXACT, np.where(np.abs(ys - qy) == 1, apart, DOB_DIFFERENT))
-    if qm is not None and qd is not None:  # one digit of the year apart, day and month equal
-        maybe = np.flatnonzero((ms == qm) & (ds == qd) & (ys != qy))
-        if len(maybe):
-            y = ys[maybe]
-            differing = sum((y // 10**k % 10 != qy // 10**k % 10).astype(np.int8) for k in range(4))
-            typo = maybe[differing == 1]
-            out[typo] = np.maximum(out[typo], DOB_TYPO)
+    if qm is not None and qd is not None and full.any():
+        exact = full & same & (ms == qm) & (ds == qd)
+        swap = full & same & (ms == qd) & (ds == qm)
+        digits = (
+            sum((ys // 10**k % 10 != qy // 10**k % 10).astype(np.int8) for k in range(4))
+            + (ms // 10 != qm // 10)
+            + (ms % 10 != qm % 10)
+            + (ds // 10 != qd // 10)
+            + (ds % 10 != qd % 10)
+        )
+        typo = full & (digits == 1)
+        out = np.select([exact, swap, typo], [DOB_EXACT, DOB_SWAP, DOB_TYPO], out)
     return out
 
 

@@ -355,7 +355,7 @@ class Matcher:
             else:
                 have.add(eid)
             self._entry_blocks.pop(fid, None)
-            self._evidence.add(fid, prepared.dates)
+            self._evidence.add(fid, prepared)
             self._forget_blocks()
             return fid
         fid = self._next_id
@@ -365,7 +365,7 @@ class Matcher:
         self._names[fid] = form
         self._table.add(fid, form)
         self._evidence.reset(fid)
-        self._evidence.add(fid, prepared.dates)
+        self._evidence.add(fid, prepared)
         self._name_entries[fid] = eid
         for pk in filed.pairs:
             self._pairs.add(pk, fid)
@@ -397,7 +397,7 @@ class Matcher:
             if entries:
                 self._evidence.reset(fid)
                 for other in entries:
-                    self._evidence.add(fid, self._filed[other].prepared.dates)
+                    self._evidence.add(fid, self._filed[other].prepared)
                 self._forget_blocks()
                 return
         filed = self._keys(self._names.pop(fid))

@@ -531,7 +531,15 @@ def evidence_bound(pq: Prepared, pl: Prepared) -> float:
         if pq.dates and pl.dates
         else 0.0
     )
-    return dates + (NATIONALITY_SAME if pq.nationalities & pl.nationalities else 0.0)
+    return dates + nationality_bound(pq.nationalities, pl.nationalities)
+
+
+def nationality_bound(query: frozenset[str], listed: frozenset[str]) -> float:
+    """The most two sets of nationalities can add (`_features`: a shared one adds at most
+    NATIONALITY_SAME, none shared takes NATIONALITY_DIFFERENT off, an unknown side nothing)."""
+    if not query or not listed:
+        return 0.0
+    return NATIONALITY_SAME if query & listed else NATIONALITY_DIFFERENT
 
 
 def score_with(pq: Prepared, pl: Prepared, name: NameMatch | None) -> Scored:

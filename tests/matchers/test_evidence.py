@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matchers import Identity
-from matchers.evidence import SMALL, EvidenceTable
-from matchers.score import DOB_DIFFERENT, NATIONALITY_SAME, _features, prepare
+from matchers.evidence import NATIONALITY_SLOTS, SLOTS, SMALL, EvidenceTable, date_values
+from matchers.score import (
+    DOB_CONFLICT,
+    DOB_DIFFERENT,
+    DOB_YEAR,
+    NATIONALITY_DIFFERENT,
+    NATIONALITY_SAME,
+    _date_pair,
+    _features,
+    prepare,
+)
 
 # Years near each other and one digit apart (1985/1975/1986), months and days that swap.
 _DATES = st.builds(
@@ -40,24 +50,110 @@ def test_bound_never_underestimates(
     table = EvidenceTable()
     table.reset(0)
     for person in gone + entries:
-        table.add(0, prepare(person).dates)
+        table.add(0, prepare(person))
     table.reset(0)
     for person in entries:
-        table.add(0, prepare(person).dates)
+        table.add(0, prepare(person))
     one = float(table.upper_bounds(prepare(query), np.array([0]))[0])  # one by one
     many = table.upper_bounds(prepare(query), np.zeros(SMALL, dtype=np.int64))  # vectorized
     assert len(set(many.tolist())) == 1
     for person in entries:
         assert _evidence(query, person) <= min(one, float(many[0])) + 1e-9, (query, person)
+    fits = len(entries) == 1 and len(set(entries[0].birth_dates)) <= SLOTS
+    if fits and len(set(entries[0].nationalities)) <= NATIONALITY_SLOTS:  # exact, then
+        assert one == float(many[0]) == _evidence(query, entries[0]), (query, entries)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_DATES, st.lists(_DATES, min_size=1, max_size=20))
+def test_date_values_are_the_scorers_rule_for_rule(query: str, listed: list[str]) -> None:
+    q = prepare(Identity(names=["X"], birth_dates=[query])).dates[0]
+    dates = [prepare(Identity(names=["X"], birth_dates=[d])).dates[0] for d in listed]
+    ys, ms, ds = (
+        np.array([d[k] or 0 for d in dates], dtype=t)
+        for k, t in enumerate((np.int32, np.int8, np.int8))
+    )
+    assert date_values(q, ys, ms, ds).tolist() == [_date_pair(q, d)[0] for d in dates]
 
 
 def test_dates_years_apart_rule_a_name_out() -> None:
     table = EvidenceTable()
     for fid, dates in enumerate([["1962-04-01"], ["1985-03-02"], [], ["1975-03-02"]]):
         table.reset(fid)
-        table.add(fid, prepare(Identity(names=["A B"], birth_dates=dates)).dates)
+        table.add(fid, prepare(Identity(names=["A B"], birth_dates=dates)))
     traveller = prepare(Identity(names=["A B"], birth_dates=["1985-03-02"], nationalities=["KHM"]))
     bounds = table.upper_bounds(traveller, np.arange(4)).tolist()
-    assert bounds[0] == DOB_DIFFERENT + NATIONALITY_SAME  # 23 years apart
+    assert bounds[0] == DOB_DIFFERENT  # 23 years apart (no listed nationality: nothing)
     assert bounds[1] > bounds[3] > bounds[0]  # same date; one digit of the year apart
-    assert bounds[2] == NATIONALITY_SAME  # no date on the list: nothing to hold against him
+    assert bounds[2] == 0.0  # no date on the list: nothing to hold against him
+
+
+def test_a_full_date_of_the_same_year_is_a_conflict_and_a_foreign_nationality_costs() -> None:
+    """The vectorized bound (SMALL names or more) is as tight as the scorer: another day of
+    the traveller's year is DOB_CONFLICT, not the same date; a listed nationality he does not
+    hold is NATIONALITY_DIFFERENT."""
+    table = EvidenceTable()
+    people = [(["1985-07-19"], ["VNM"]), (["1985-07-19"], []), (["1985"], ["KHM"])]
+    for fid in range(SMALL):
+        dates, nats = people[fid % len(people)]
+        table.reset(fid)
+        table.add(fid, prepare(Identity(names=["A B"], birth_dates=dates, nationalities=nats)))
+    traveller = prepare(Identity(names=["A B"], birth_dates=["1985-03-02"], nationalities=["KHM"]))
+    bounds = table.upper_bounds(traveller, np.arange(SMALL)).tolist()
+    assert bounds[:3] == [
+        DOB_CONFLICT + NATIONALITY_DIFFERENT,
+        DOB_CONFLICT,
+        pytest.approx(0.03 + NATIONALITY_SAME),
+    ]
+
+
+def test_a_name_with_more_dates_than_slots_is_bounded_by_its_closest_date() -> None:
+    """A common name carried by many entries: each of its dates is filed, the bound is what
+    its closest date gives a full traveller date (never DOB_EXACT for a name born elsewhere in
+    the year), and removing the entries forgets their dates."""
+    table = EvidenceTable()
+    traveller = prepare(Identity(names=["A B"], birth_dates=["1985-03-02"]))
+    many = ["1960-01-01", "1971-05-05", "1985-11-30", "1999-09-09"]
+
+    def bounds(extra: list[str]) -> list[float]:
+        table.reset(0)
+        for date in many + extra:
+            table.add(0, prepare(Identity(names=["A B"], birth_dates=[date])))
+        return [
+            float(table.upper_bounds(traveller, np.array([0]))[0]),
+            float(table.upper_bounds(traveller, np.zeros(SMALL, dtype=np.int64))[0]),
+        ]
+
+    assert bounds([]) == [DOB_CONFLICT, DOB_CONFLICT]  # 1985-11-30: same year, another day
+    assert bounds(["1985-03"]) == [0.08, 0.08]  # the same month
+    assert bounds(["1975-03-02"]) == [0.03, 0.03]  # a digit off
+    assert bounds(["1985-02-03"]) == [0.07, 0.07]  # day and month swapped
+    assert bounds(["1985-03-02"]) == [0.12, 0.12]
+    table.reset(0)
+    table.add(0, prepare(Identity(names=["A B"], birth_dates=["1940-01-01"])))
+    assert table.upper_bounds(traveller, np.zeros(SMALL, dtype=np.int64))[0] == DOB_DIFFERENT
+    assert table.blocks(np.array([0])) == {1940: [0], 100_101: [0]}
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DATES, st.lists(_DATES, min_size=SLOTS + 1, max_size=8))
+def test_the_closest_date_of_a_name_with_many_is_found(query: str, listed: list[str]) -> None:
+    """For a full traveller date, the bound of a name with more dates than its slots is the
+    scorer's best date value whenever that beats DOB_CONFLICT (else DOB_CONFLICT)."""
+    table = EvidenceTable()
+    table.reset(0)
+    for date in listed:
+        table.add(0, prepare(Identity(names=["A"], birth_dates=[date])))
+    q = prepare(Identity(names=["A"], birth_dates=[query])).dates
+    best = max(
+        _date_pair(q[0], prepare(Identity(names=["A"], birth_dates=[d])).dates[0])[0]
+        for d in listed
+    )
+    got = float(
+        table.upper_bounds(prepare(Identity(names=["A"], birth_dates=[query])), np.array([0]))[0]
+    )
+    assert got >= best
+    month_only_that_year = any(len(d) == 7 and d[:4] == query[:4] for d in listed)
+    if q[0][1] is not None and q[0][2] is not None and len(set(listed)) > SLOTS:
+        # exact, but for a month-only date of his year, held as the year (DOB_YEAR at most)
+        assert got == max(best, DOB_YEAR if month_only_that_year else DOB_CONFLICT)
