@@ -257,10 +257,12 @@ class EvidenceTable:
         share one with the traveller, nothing if one has none, else NATIONALITY_DIFFERENT."""
         if not query.nationalities:
             return np.zeros(len(fids))
-        wanted = [self._country_ids[c] for c in query.nationalities if c in self._country_ids]
-        slots = (fids[:, None] * NATIONALITY_SLOTS + np.arange(NATIONALITY_SLOTS)).ravel()
-        shared = np.isin(self._nat.data[slots], wanted).reshape(-1, NATIONALITY_SLOTS).any(axis=1)
-        shared |= self._many_nat.data[fids]
+        held = self._nat.data[(fids[:, None] * NATIONALITY_SLOTS + np.arange(NATIONALITY_SLOTS))]
+        shared = self._many_nat.data[fids].copy()
+        for country in query.nationalities:
+            code = self._country_ids.get(country)
+            if code is not None:
+                shared |= (held == code).any(axis=1)
         unknown = self._stateless.data[fids]
         return np.where(shared, NATIONALITY_SAME, np.where(unknown, 0.0, NATIONALITY_DIFFERENT))
 
@@ -301,14 +303,18 @@ def _closer(date: Date) -> tuple[tuple[Date, float], ...]:
     y, m, d = date
     assert m is not None and d is not None  # (the caller's: a full date)
     out: dict[Date, float] = {}
-    text = f"{y:04d}{m:02d}{d:02d}"
-    for k, digit in enumerate(text):
-        for other in "0123456789":
-            if other != digit:
-                t = text[:k] + other + text[k + 1 :]
-                ty, tm, td = int(t[:4]), int(t[4:6]), int(t[6:])
-                if 1 <= tm <= 12 and 1 <= td <= 31:
-                    out[(ty, tm, td)] = DOB_TYPO
+    for step in (1000, 100, 10, 1):  # a digit of the year, the month or the day off
+        base = y - y // step % 10 * step
+        out.update(((base + k * step, m, d), DOB_TYPO) for k in range(10))
+    for step in (10, 1):
+        base = m - m // step % 10 * step
+        out.update(
+            ((y, base + k * step, d), DOB_TYPO) for k in range(10) if 0 < base + k * step < 13
+        )
+        base = d - d // step % 10 * step
+        out.update(
+            ((y, m, base + k * step), DOB_TYPO) for k in range(10) if 0 < base + k * step < 32
+        )
     out[(y - 1, None, None)] = out[(y + 1, None, None)] = DOB_NEAR  # (years out of the bits)
     out[(y, None, None)] = DOB_YEAR
     out[(y, m, None)] = DOB_MONTH
