@@ -7,13 +7,17 @@ reach cannot alert whatever their similarity. This bound rules them out with a f
 comparisons over flat arrays, before the costlier name bound (`matchers.bound`).
 
 A name is held with the birth dates and nationalities of the entries that carry it: up to
-SLOTS distinct dates (NATIONALITY_SLOTS nationalities), whether one of its entries has none,
-and whether it has more than the slots hold (then it is bounded by the best any can add).
-The date bound is exact (what `score._date_pair` gives, computed over arrays): a traveller
-reaches every listed name born in his year, and two full dates of one year but different days
-take DOB_CONFLICT off where a looser bound would grant DOB_EXACT. A listed nationality the
-traveller does not hold takes NATIONALITY_DIFFERENT off. It never underestimates
-`score._features`.
+SLOTS distinct dates (NATIONALITY_SLOTS nationalities) in flat arrays, and whether one of
+its entries has none. Against those slots the date bound is exact (`score._date_pair` rule
+for rule, over arrays): two full dates of one year but different days take DOB_CONFLICT
+off. A common name on a large list is carried by dozens of entries born all over the
+century; every date of such a name is filed (`_by_date`, `_partial_years`), and the few
+that can be worth more than DOB_CONFLICT against a traveller's full date (his date, a digit
+off, day and month swapped, his month or year given alone) are looked up rather than
+scanned (pipeline data, 100,000 entries: 85 % of the names a traveller's words reach are
+such names, and bounding them by DOB_EXACT left 25 names per traveller to score exactly,
+against under one). A listed nationality the traveller does not hold takes
+NATIONALITY_DIFFERENT off. The bound never underestimates `score._features`.
 """
 
 from __future__ import annotations
@@ -53,8 +57,9 @@ _BEST_DATE = DOB_EXACT  # the most a pair of dates can add (score.max_bonus)
 
 
 class EvidenceTable:
-    """Birth dates of each listed name's entries, in flat arrays addressed by name id (slot s
-    of name fid at fid * SLOTS + s; year 0 is an empty slot, month or day 0 unknown)."""
+    """Birth dates and nationalities of each listed name's entries, in flat arrays addressed
+    by name id (date slot s of name fid at fid * SLOTS + s; year 0 is an empty slot, month or
+    day 0 unknown)."""
 
     def __init__(self) -> None:
         self._y = _Column(np.int32)

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from config import Settings
 from matchers import Matcher
 from streams.follower import TopicFollower
+from streams.heap import HeapSettler
 from watchlists import WatchlistEntry
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ class WatchlistFeed:
         self._on_change = on_change
         self._on_entries_changed = on_entries_changed
         self._changed: dict[str, WatchlistEntry] = {}
+        self.heap = HeapSettler()
+        self._settled_when_ready = False
 
     def apply(self, key: bytes | None, value: bytes | None, where: str) -> None:
         """Apply one record of the watchlist topic to the matcher."""
@@ -92,10 +95,14 @@ class WatchlistFeed:
         for record in records:
             self.apply(record.key, record.value, f"{tp.topic}[{tp.partition}]@{record.offset}")
         self.last_update = time.time()
+        self.heap.changed(len(records))
         if self._on_change:
             self._on_change(self)
 
     async def _after_batch(self) -> None:
+        if self.ready.is_set() and not self._settled_when_ready:
+            self.heap.settle()  # the whole list is in: keep the collector off it
+            self._settled_when_ready = True
         if self._changed:
             changed, self._changed = list(self._changed.values()), {}
             if self._on_entries_changed:
