@@ -129,6 +129,11 @@ def test_a_name_with_more_dates_than_slots_is_bounded_by_its_closest_date() -> N
     assert bounds(["1975-03-02"]) == [0.03, 0.03]  # a digit off
     assert bounds(["1985-02-03"]) == [0.07, 0.07]  # day and month swapped
     assert bounds(["1985-03-02"]) == [0.12, 0.12]
+    # It sits in the block of each of its dates (not in ALWAYS: it has no undated entry).
+    blocks = table.blocks(np.array([0]))
+    assert set(blocks) == {1960, 1971, 1985, 1999} | {
+        100_000 + month * 100 + day for month, day in [(1, 1), (5, 5), (11, 30), (9, 9), (3, 2)]
+    }
     table.reset(0)
     table.add(0, prepare(Identity(names=["A B"], birth_dates=["1940-01-01"])))
     assert table.upper_bounds(traveller, np.zeros(SMALL, dtype=np.int64))[0] == DOB_DIFFERENT
