@@ -138,9 +138,15 @@ class _Postings:
         self._arrays.pop(key, None)
         self._blocks.pop(key, None)
 
-    def forget_blocks(self) -> None:
-        """Drop every posting split by dates (a name's dates changed)."""
-        self._blocks.clear()
+    def forget_blocks(self, keys: Iterable[object]) -> None:
+        """Drop the date blocks of these postings (a name of theirs has other dates now)."""
+        for key in keys:
+            self._blocks.pop(key, None)
+
+    @property
+    def split(self) -> bool:
+        """Whether any posting is split into date blocks now."""
+        return bool(self._blocks)
 
     def size(self, key: object) -> int:
         have = self._ids.get(key)
@@ -356,7 +362,7 @@ class Matcher:
                 have.add(eid)
             self._entry_blocks.pop(fid, None)
             self._evidence.add(fid, prepared)
-            self._forget_blocks()
+            self._forget_blocks(fid)
             return fid
         fid = self._next_id
         self._next_id += 1
@@ -398,7 +404,7 @@ class Matcher:
                 self._evidence.reset(fid)
                 for other in entries:
                     self._evidence.add(fid, self._filed[other].prepared)
-                self._forget_blocks()
+                self._forget_blocks(fid)
                 return
         filed = self._keys(self._names.pop(fid))
         del self._name_entries[fid]
@@ -424,10 +430,16 @@ class Matcher:
                 if not near:
                     del self._near[d]
 
-    def _forget_blocks(self) -> None:
-        """A filed name's dates changed: the postings split by dates are split again."""
-        for postings in (self._pairs, self._other_pairs, self._words, self._solo):
-            postings.forget_blocks()
+    def _forget_blocks(self, fid: int) -> None:
+        """A filed name's dates changed: the postings holding it are split by dates again
+        (only those: a live list update must not send every traveller back to cold blocks)."""
+        every = (self._pairs, self._other_pairs, self._words, self._solo)
+        if not any(postings.split for postings in every):
+            return  # loading the list: nothing split yet
+        filed = self._keys(self._names[fid])
+        keys = (filed.pairs, filed.other_pairs, filed.words, filed.solo)
+        for postings, held in zip(every, keys, strict=True):
+            postings.forget_blocks(held)
 
     def upsert(self, entry: Listed) -> None:
         """Add an entry or replace the one with the same id."""

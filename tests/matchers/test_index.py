@@ -187,6 +187,34 @@ def test_date_blocks_reach_every_name_the_dates_allow() -> None:
     assert "late" in _alerts_as_compare(m, entries, query)
 
 
+def test_a_new_date_resplits_only_the_postings_of_its_name() -> None:
+    # Two names in 40 letter cases each: both pair postings are split once travellers reach
+    # them. A new entry of one name drops that name's blocks only; the other's stay.
+    def cases(text: str) -> list[str]:
+        return [
+            "".join(c.upper() if k >> i & 1 else c for i, c in enumerate(text)) for k in range(40)
+        ]
+
+    entries = [
+        Entry(f"{text[:2]}{k}", Identity(names=[name], birth_dates=["1985-03-02"]))
+        for text in ("zhakyp tursunbaev", "nurlan abdrakhmanov")
+        for k, name in enumerate(cases(text))
+    ]
+    m = Matcher(entries)
+    for name in ("ZHAKYP TURSUNBAEV", "NURLAN ABDRAKHMANOV"):
+        m.match(Identity(names=[name], birth_dates=["1985-03-02"]))
+    split = set(m._pairs._blocks)
+    assert len(split) >= 2
+    entries.append(Entry("late", Identity(names=[entries[0].identity.names[0]],
+                                          birth_dates=["1990-01-01"])))
+    m.upsert(entries[-1])
+    left = set(m._pairs._blocks)
+    assert left and left < split  # the other name's blocks stay
+    assert "late" in _alerts_as_compare(
+        m, entries, Identity(names=["ZHAKYP TURSUNBAEV"], birth_dates=["1990-01-01"])
+    )
+
+
 def test_entries_of_a_common_name_split_by_date() -> None:
     # One name carried by 40 entries (as a common name is on a large list): a traveller born
     # 1985-03-02 reaches only the entries his dates allow, and the split follows the entries.
