@@ -246,11 +246,15 @@ class EvidenceTable:
         if self._special is not None and self._special[0] == dates:
             return self._special[1], self._special[2]
         special: dict[int, float] = {}
-        for date in dates:
-            for other, value in _closer(date):
-                for fid in self._by_date.get(other, ()):
-                    if special.get(fid, -1.0) < value:
-                        special[fid] = value
+        closer = (
+            _closer(dates[0])
+            if len(dates) == 1
+            else sorted((pair for date in dates for pair in _closer(date)), key=lambda p: p[1])
+        )
+        for other, value in closer:  # by rising value: a name keeps the best of its dates
+            holders = self._by_date.get(other)
+            if holders:
+                special.update(dict.fromkeys(holders, value))
         keys = np.fromiter(special, dtype=np.int64, count=len(special))
         values = np.fromiter(special.values(), dtype=np.float64, count=len(special))
         order = np.argsort(keys)
@@ -326,7 +330,7 @@ def _closer(date: Date) -> tuple[tuple[Date, float], ...]:
     if d <= 12 and d != m:
         out[(y, d, m)] = DOB_SWAP
     out[(y, m, d)] = DOB_EXACT
-    return tuple(out.items())
+    return tuple(sorted(out.items(), key=lambda pair: pair[1]))
 
 
 def date_values(date: Date, ys: Array, ms: Array, ds: Array) -> Array:
