@@ -206,6 +206,16 @@ class NameTable:
         key = sound_key(s)
         return self._key_ids.get(key, -2) if len(key) >= SOUND_KEY_MIN else -2
 
+    def rarity_caps(self, query: NameForm, fids: Array) -> Array:
+        """For each listed name id, a bound on `match_forms(query, name)`'s value + rarity from
+        the two names' weights alone (a vector op, before the full bound): the matched units
+        are disjoint, so the information they carry is at most the lighter name's total
+        weight, and the common-name penalty at least what that leaves. A traveller with a
+        common name cannot reach NAME_MAX against anyone."""
+        info = np.minimum(query.total_weight, self._total.data[fids])
+        cap = NAME_MAX - COMMON_PENALTY * np.maximum(0.0, 1.0 - info / DISTINCTIVE_INFO) + _SURE
+        return np.where(self._cut.data[fids] > 0, np.inf, cap)
+
     def upper_bounds(self, query: NameForm, fids: Array) -> Array:
         """For each listed name id, a bound on `match_forms(query, name)`'s value + rarity."""
         s_start, s_len = self._s_start.data[fids], self._s_len.data[fids]

@@ -603,7 +603,8 @@ class Matcher:
                 continue
             order = fids
             evidence = self._evidence.upper_bounds(prepared, order)
-            alive = evidence + NAME_MAX + SLACK >= self.threshold
+            name_max = NAME_MAX if q.truncated else self._table.rarity_caps(q, order)
+            alive = evidence + name_max + SLACK >= self.threshold
             order, evidence = order[alive], evidence[alive]
             if not q.truncated and len(order) > DIRECT:
                 bounds = self._table.upper_bounds(q, order) + evidence

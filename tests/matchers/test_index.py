@@ -14,7 +14,7 @@ from matchers import Hit, Identity, Matcher, compare, index
 from matchers.bound import NameTable
 from matchers.index import _Postings, _union
 from matchers.names import name_form
-from matchers.score import DEFAULT_THRESHOLD, match_forms
+from matchers.score import DEFAULT_THRESHOLD, NAME_MAX, match_forms
 
 
 @dataclass(frozen=True)
@@ -272,9 +272,24 @@ def test_name_bound_never_underestimates(query: str, listed: list[str]) -> None:
         table.add(fid, form)
     q = name_form(query)
     bounds = table.upper_bounds(q, np.arange(len(forms)))
-    for form, bound in zip(forms, bounds.tolist(), strict=True):
+    caps = table.rarity_caps(q, np.arange(len(forms)))
+    for form, bound, cap in zip(forms, bounds.tolist(), caps.tolist(), strict=True):
         m = match_forms(q, form)
         assert m.value + m.rarity <= bound, (query, form.source)
+        assert m.value + m.rarity <= cap, (query, form.source)
+
+
+def test_a_common_name_is_capped_under_name_max() -> None:
+    """The weight cap: two common names cannot reach NAME_MAX (so a listed namesake born
+    another day of the traveller's year, DOB_CONFLICT, is ruled out unscored); a
+    distinctive one can."""
+    table = NameTable()
+    for fid, name in enumerate(["Nguyen Van An", "Zhakyp Tursunbaev Abdrakhmanovich"]):
+        table.add(fid, name_form(name))
+    common = table.rarity_caps(name_form("NGUYEN VAN AN"), np.arange(2)).tolist()
+    rare = table.rarity_caps(name_form("ZHAKYP TURSUNBAEV ABDRAKHMANOVICH"), np.arange(2))
+    assert max(common) < NAME_MAX - 0.01
+    assert rare[1] >= NAME_MAX
 
 
 def test_entries_with_many_names_score_as_compare() -> None:
