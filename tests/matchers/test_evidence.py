@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from matchers import Identity
-from matchers.evidence import NATIONALITY_SLOTS, SLOTS, SMALL, EvidenceTable, date_values
+from matchers.evidence import (
+    ALWAYS,
+    NATIONALITY_SLOTS,
+    SLOTS,
+    SMALL,
+    EvidenceTable,
+    date_values,
+    entry_blocks,
+    query_blocks,
+)
 from matchers.score import (
     DOB_CONFLICT,
     DOB_DIFFERENT,
@@ -129,15 +138,14 @@ def test_a_name_with_more_dates_than_slots_is_bounded_by_its_closest_date() -> N
     assert bounds(["1975-03-02"]) == [0.03, 0.03]  # a digit off
     assert bounds(["1985-02-03"]) == [0.07, 0.07]  # day and month swapped
     assert bounds(["1985-03-02"]) == [0.12, 0.12]
-    # It sits in the block of each of its dates (not in ALWAYS: it has no undated entry).
-    blocks = table.blocks(np.array([0]))
-    assert set(blocks) == {1960, 1971, 1985, 1999} | {
-        100_000 + month * 100 + day for month, day in [(1, 1), (5, 5), (11, 30), (9, 9), (3, 2)]
-    }
+    # It sits in the blocks of each of its dates (not in ALWAYS: it has no undated entry).
+    dates = [prepare(Identity(names=["A"], birth_dates=[d])).dates[0] for d in many]
+    assert set(table.blocks(np.array([0]))) == entry_blocks([*dates, (1985, 3, 2)])
+    assert ALWAYS not in entry_blocks(dates)
     table.reset(0)
     table.add(0, prepare(Identity(names=["A B"], birth_dates=["1940-01-01"])))
     assert table.upper_bounds(traveller, np.zeros(SMALL, dtype=np.int64))[0] == DOB_DIFFERENT
-    assert table.blocks(np.array([0])) == {1940: [0], 100_101: [0]}
+    assert set(table.blocks(np.array([0]))) == entry_blocks([(1940, 1, 1)])
 
 
 @settings(max_examples=300, deadline=None)
@@ -162,3 +170,22 @@ def test_the_closest_date_of_a_name_with_many_is_found(query: str, listed: list[
     if q[0][1] is not None and q[0][2] is not None and len(set(listed)) > SLOTS:
         # exact, but for a month-only date of his year, held as the year (DOB_YEAR at most)
         assert got == max(best, DOB_YEAR if month_only_that_year else DOB_CONFLICT)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_DATES, _DATES)
+@example("1985-03-12", "1985-12-03")  # day and month swapped
+@example("1985-03-12", "1985-08-12")  # a digit of the month off
+@example("1985-03-12", "1995-03-12")  # a digit of the year off
+def test_the_blocks_reach_every_date_worth_reaching(query: str, listed: str) -> None:
+    """A listed date whose value beats DOB_DIFFERENT is in a block the traveller's date
+    reaches, and a name's blocks are its entries' blocks."""
+    q = prepare(Identity(names=["A"], birth_dates=[query])).dates[0]
+    d = prepare(Identity(names=["A"], birth_dates=[listed])).dates[0]
+    value = _date_pair(q, d)[0]
+    if value > DOB_DIFFERENT:
+        assert entry_blocks([d]) & query_blocks([q]), (query, listed, value)
+    table = EvidenceTable()
+    table.reset(0)
+    table.add(0, prepare(Identity(names=["A"], birth_dates=[listed])))
+    assert set(table.blocks(np.array([0]))) == entry_blocks([d])

@@ -187,6 +187,24 @@ def test_date_blocks_reach_every_name_the_dates_allow() -> None:
     assert "late" in _alerts_as_compare(m, entries, query)
 
 
+@pytest.mark.parametrize("name", ["nguyen van an", "kim min jun", "zhakyp tursunbaev"])
+def test_common_and_distinctive_names_in_date_blocks_lose_nothing(name: str) -> None:
+    # The weight cap and the date blocks together: every alert `compare` finds is still
+    # found, for common and distinctive names, with every date case and a nationality shared
+    # (a perfect distinctive name still alerts against a conflicting full date).
+    entries = [
+        Entry(f"c{k}", Identity(names=[spelling], nationalities=["VNM"],
+                                birth_dates=_DATE_CASES[k % len(_DATE_CASES)]))
+        for k, spelling in enumerate(
+            "".join(c.upper() if k >> i & 1 else c for i, c in enumerate(name)) for k in range(45)
+        )
+    ]
+    m = Matcher(entries)
+    for date in ["1985-03-02", "1985-02-03", "1985", "1985-03"]:
+        query = Identity(names=[name.upper()], birth_dates=[date], nationalities=["VNM"])
+        _alerts_as_compare(m, entries, query)
+
+
 def test_a_new_date_resplits_only_the_postings_of_its_name() -> None:
     # Two names in 40 letter cases each: both pair postings are split once travellers reach
     # them. A new entry of one name drops that name's blocks only; the other's stay.
