@@ -203,19 +203,28 @@ class EvidenceTable:
         nationality = self._nationality_bounds(query, fids)
         if not query.dates:
             return nationality
+        undated, many = self._undated.data[fids], self._many.data[fids]
+        best = np.where(undated, 0.0, -np.inf)
+        if many.any():  # every date of these is filed: their slots need no second look
+            best[many] = np.maximum(best[many], self._many_bounds(query.dates, fids[many]))
+            few = np.flatnonzero(~many)
+        else:
+            few = np.arange(len(fids))
+        if len(few):
+            best[few] = np.maximum(best[few], self._slot_bounds(query.dates, fids[few]))
+        return np.where(np.isfinite(best), best, 0.0) + nationality
+
+    def _slot_bounds(self, dates: tuple[Date, ...], fids: Array) -> Array:
+        """The best date value of each name's slots (-inf for none)."""
         slots = (fids[:, None] * SLOTS + np.arange(SLOTS)).ravel()
         ys, ms, ds = self._y.data[slots], self._m.data[slots], self._d.data[slots]
-        undated, many = self._undated.data[fids], self._many.data[fids]
         if len(fids) < SMALL:
-            best = np.array(self._one_by_one(query.dates, ys, ms, ds, undated))
-        else:
-            best = np.where(undated, 0.0, -np.inf)
-            for date in query.dates:
-                got = np.where(ys > 0, date_values(date, ys, ms, ds), -np.inf)
-                best = np.maximum(best, got.reshape(-1, SLOTS).max(axis=1))
-        if many.any():
-            best[many] = np.maximum(best[many], self._many_bounds(query.dates, fids[many]))
-        return np.where(np.isfinite(best), best, 0.0) + nationality
+            return np.array(self._one_by_one(dates, ys, ms, ds))
+        best = np.full(len(fids), -np.inf)
+        for date in dates:
+            got = np.where(ys > 0, date_values(date, ys, ms, ds), -np.inf)
+            best = np.maximum(best, got.reshape(-1, SLOTS).max(axis=1))
+        return best
 
     def _many_bounds(self, dates: tuple[Date, ...], fids: Array) -> Array:
         """A bound on the best date value of names with more dates than the slots hold.
@@ -276,14 +285,12 @@ class EvidenceTable:
         return np.where(shared, NATIONALITY_SAME, np.where(unknown, 0.0, NATIONALITY_DIFFERENT))
 
     @staticmethod
-    def _one_by_one(
-        dates: tuple[Date, ...], ys: Array, ms: Array, ds: Array, undated: Array
-    ) -> list[float]:
+    def _one_by_one(dates: tuple[Date, ...], ys: Array, ms: Array, ds: Array) -> list[float]:
         """The best date value of each name's slots (what `score._date_pair` gives)."""
         y_, m_, d_ = ys.tolist(), ms.tolist(), ds.tolist()
         out = []
-        for i, none in enumerate(undated.tolist()):
-            best = 0.0 if none else -1.0
+        for i in range(len(y_) // SLOTS):
+            best = -1.0
             for s in range(i * SLOTS, (i + 1) * SLOTS):
                 y = y_[s]
                 if not y:
