@@ -7,8 +7,9 @@ the watchlist loads, the growing heap sets off a full collection every few thous
 (building 100,000 entries: 12.0 s, 8.2 s with the heap settled every 10,000).
 
 `gc.freeze()` moves every object alive now into a permanent generation the collector no
-longer walks. Reference counting still frees them as usual (the index holds no cycles), so
-the cost is that cyclic garbage alive at a freeze is never reclaimed: the feed settles the
+longer walks. Reference counting still frees them as usual: the index holds no reference
+cycles (removing and re-adding thousands of pipeline-data entries left none for the collector).
+The cost is that cyclic garbage alive at a freeze is never reclaimed. The feed settles the
 heap only every SETTLE_EVERY records, so that stays a few start-up leftovers.
 """
 
