@@ -53,6 +53,14 @@ class Settings(BaseSettings):
         "between fetches, so a fetch must be used up well within max_poll_interval_s.",
     )
     commit_interval_s: float = Field(1.0, gt=0)
+    fetch_max_wait_ms: int = Field(
+        50,
+        ge=1,
+        le=60_000,
+        description="Longest a crossings fetch waits at the broker for data. Apache Kafka "
+        "answers as soon as data arrives, so this only paces an idle worker's fetches; a "
+        "broker that answers only when the wait ends (the embedded one) adds it to latency.",
+    )
 
     # The hot path
     batch_size: int = Field(100, ge=1, le=100_000, description="Crossings taken per batch.")
