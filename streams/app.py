@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 DLQ_HEADER = "borderwatch-dlq"
 _SLICE = 16  # crossings matched between two turns of the event loop (fetches, timers)
 _TOO_LARGE = (MessageSizeTooLargeError, RecordTooLargeError)  # Faust raises them as causes
+Queued = tuple[Outcome, Awaitable[Any]]  # an outcome and the delivery of its messages
 
 
 class MembershipWatch:
@@ -238,11 +239,14 @@ class Worker:
         ]
         started = time.perf_counter()
         outcomes: list[Outcome] = []
+        queued: list[Queued] = []
         for i in range(0, len(batch), _SLICE):  # let the loop breathe between slices
-            outcomes += self.pipeline.process(batch[i : i + _SLICE])
+            done = self.pipeline.process(batch[i : i + _SLICE])
+            outcomes += done
+            queued += await self._queue(done)  # a slice's alerts leave while the next is matched
             await asyncio.sleep(0)
         self.metrics.batch_seconds.observe(time.perf_counter() - started)
-        await self._deliver(outcomes)
+        await self._settle(queued)
         for incoming in batch:
             if incoming.offset >= self._next_offset.get(incoming.partition, -1):
                 self._next_offset[incoming.partition] = incoming.offset + 1
@@ -253,27 +257,34 @@ class Worker:
             log.exception("metrics not updated for a batch of %d crossings", len(batch))
 
     async def _deliver(self, outcomes: list[Outcome]) -> None:
-        """Produce every outcome's messages and wait for all of them to be acknowledged.
+        """Produce every outcome's messages and wait until all of them are acknowledged."""
+        await self._settle(await self._queue(outcomes))
 
-        The whole batch is handed to the producer first and awaited once (a crossing with
-        nothing to produce costs nothing here). A crossing whose messages failed is produced
-        again (its alerts keep their ids); a dead letter too large for the broker goes again
-        without the original bytes, which stay in the crossings topic at the offset the
-        reason names.
-        """
-        pending = [o for o in outcomes if o.dead_letter is not None or o.alerts or o.suppressed]
+    async def _queue(self, outcomes: list[Outcome]) -> list[Queued]:
+        """Hand the outcomes' messages to the producer; each with its delivery to await (a
+        crossing with nothing to produce costs nothing here)."""
+        loop = asyncio.get_running_loop()
+        queued: list[Queued] = []
+        for outcome in outcomes:
+            if outcome.dead_letter is None and not outcome.alerts and not outcome.suppressed:
+                continue
+            try:
+                queued.append((outcome, asyncio.gather(*await self._send(outcome))))
+            except Exception as exc:  # refused before it was queued (e.g. too large)
+                refused: asyncio.Future[Any] = loop.create_future()
+                refused.set_exception(exc)
+                queued.append((outcome, refused))
+        return queued
+
+    async def _settle(self, queued: list[Queued]) -> None:
+        """Wait for every queued delivery, awaited once for all. A crossing whose messages
+        failed is produced again (its alerts keep their ids); a dead letter too large for the
+        broker goes again without the original bytes, which stay in the crossings topic at
+        the offset the reason names."""
         backoff = 0.2
-        while pending:
-            loop = asyncio.get_running_loop()
-            waits: list[Awaitable[Any]] = []
-            for outcome in pending:
-                try:
-                    waits.append(asyncio.gather(*await self._send(outcome)))
-                except Exception as exc:  # refused before it was queued (e.g. too large)
-                    refused: asyncio.Future[Any] = loop.create_future()
-                    refused.set_exception(exc)
-                    waits.append(refused)
-            results = await asyncio.gather(*waits, return_exceptions=True)
+        while queued:
+            pending = [outcome for outcome, _ in queued]
+            results = await asyncio.gather(*(wait for _, wait in queued), return_exceptions=True)
             failed = []
             for outcome, result in zip(pending, results, strict=True):
                 if isinstance(result, asyncio.CancelledError):
@@ -287,9 +298,9 @@ class Worker:
                         log.warning("producing failed (%s); retrying in %.1f s", result, backoff)
             if not failed:
                 return
-            pending = failed
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 10.0)
+            queued = await self._queue(failed)
 
     async def _produce(
         self, topic: str, key: bytes | None, value: bytes | None, headers: Any = None
