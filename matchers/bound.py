@@ -3,8 +3,9 @@
 Scoring a pair of names exactly (`score.match_forms`) costs tens of microseconds in Python;
 a traveller reaches hundreds of listed names on a large list, and nearly all of them share
 a word or two and nothing more. This bound is computed for all of them together with one
-rapidfuzz `process.cdist` call and a few numpy reductions, and only the names it cannot
-rule out are scored exactly. It never underestimates (so it loses no alert):
+rapidfuzz `process.cdist` call and one compiled pass over the names
+(`kernels.name_bounds`), and only the names it cannot rule out are scored exactly. It never
+underestimates (so it loses no alert):
 - each word's credit is at most the best credit any unit holding it gets against any unit
   of the other name, so coverage is at most the weight-sum of those credits;
 - words matched with credit 0.5 or more are at most the words whose best credit is that
@@ -12,7 +13,7 @@ rule out are scored exactly. It never underestimates (so it loses no alert):
 - the common-name penalty is at least the one the coverage bound implies.
 
 Listed names live in flat arrays indexed by name id, so a query gathers its candidates with
-vectorized index arithmetic, never a Python loop over them. The arrays only grow: a removed
+index arithmetic, never a Python loop over them. The arrays only grow: a removed
 name's rows stay as garbage until the arrays are rebuilt (`compact`).
 """
 
@@ -24,25 +25,19 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
-from matchers import tables
+from matchers import kernels, tables
 from matchers.names import NameForm
 from matchers.normalize import sound_key
 from matchers.score import (
     COMMON_PENALTY,
-    CURVE,
     DISTINCTIVE_INFO,
-    FULL_CREDIT,
-    NAME_FLOOR,
     NAME_MAX,
-    SHORT_SIDE,
-    SINGLE_WORD_FACTOR,
     SOUND_FLOOR,
     SOUND_KEY_MIN,
     SOUND_MIN,
 )
 
 Array = np.ndarray[Any, Any]
-_SURE = 1e-9  # float slack: the bound must never fall under the exact score
 
 
 class _Column:
@@ -213,66 +208,33 @@ class NameTable:
         weight, and the common-name penalty at least what that leaves. A traveller with a
         common name cannot reach NAME_MAX against anyone."""
         info = np.minimum(query.total_weight, self._total.data[fids])
-        cap = NAME_MAX - COMMON_PENALTY * np.maximum(0.0, 1.0 - info / DISTINCTIVE_INFO) + _SURE
+        penalty = COMMON_PENALTY * np.maximum(0.0, 1.0 - info / DISTINCTIVE_INFO)
+        cap = NAME_MAX - penalty + kernels.SURE
         return np.where(self._cut.data[fids] > 0, np.inf, cap)
 
     def upper_bounds(self, query: NameForm, fids: Array) -> Array:
-        """For each listed name id, a bound on `match_forms(query, name)`'s value + rarity."""
-        s_start, s_len = self._s_start.data[fids], self._s_len.data[fids]
-        flat = self._spelling_of_unit.data[_spans(s_start, s_len)[0]]
-        uniq, inverse = np.unique(flat, return_inverse=True)
-        credit = np.clip(
-            (self._similarities(query, uniq) - NAME_FLOOR) / (FULL_CREDIT - NAME_FLOOR), 0.0, 1.0
-        )[:, inverse]
-        t_len = self._t_len.data[fids]
-        u_len = 2 * t_len - 1
-        units, u_first = _spans(self._u_start.data[fids], u_len)
-        unit_sizes = self._unit_size.data[units]
-        per_unit = np.maximum.reduceat(credit, np.cumsum(unit_sizes) - unit_sizes, axis=1)
-        # Listed side: each word's best credit over the units holding it.
-        best_unit = np.append(per_unit.max(axis=0), 0.0)
-        none = len(best_unit) - 1
-        tokens, t_first = _spans(self._t_start.data[fids], t_len)
-        u_off = np.repeat(u_first, t_len)
-        n = np.repeat(t_len, t_len)
-        t = np.arange(len(tokens)) - np.repeat(t_first, t_len)
-        single = u_off + t
-        left = np.where(t > 0, single + n - 1, none)
-        right = np.where(t < n - 1, single + n, none)
-        word = np.maximum(best_unit[single], np.maximum(best_unit[left], best_unit[right]))
-        got_l = np.add.reduceat(word * self._weight.data[tokens], t_first)
-        words_l = np.add.reduceat((word >= 0.5) * self._content.data[tokens], t_first)
-        # Query side: each query unit's best credit within each listed name.
-        per_name = np.maximum.reduceat(per_unit, u_first, axis=1)
-        qn = len(query.tokens)
-        rows = []
-        for k in range(qn):
-            row = per_name[k]
-            if k > 0:
-                row = np.maximum(row, per_name[qn + k - 1])
-            if k < qn - 1:
-                row = np.maximum(row, per_name[qn + k])
-            rows.append(row)
-        q_word = np.vstack(rows)
-        q_weight = np.array([tk.weight for tk in query.tokens])
-        q_content = np.array([0.0 if tk.particle else 1.0 for tk in query.tokens])
-        got_q = q_weight @ q_word
-        words_q = q_content @ (q_word >= 0.5)
-        cov_q = got_q / query.total_weight if query.total_weight else got_q * 0.0
-        total_l = self._total.data[fids]
-        cov_l = np.where(total_l > 0, got_l / np.where(total_l > 0, total_l, 1.0), 0.0)
-        sim = SHORT_SIDE * np.maximum(cov_q, cov_l) + (1 - SHORT_SIDE) * np.minimum(cov_q, cov_l)
-        q_words = int(q_content.sum())
-        single = (
-            (min(q_words, 2) >= 2)
-            & (self._words.data[fids] >= 2)
-            & (np.minimum(words_q, words_l) < 2)
+        """For each listed name id, a bound on `match_forms(query, name)`'s value + rarity:
+        the query's units against every distinct spelling of the names at once (rapidfuzz),
+        then one compiled pass over the names (`kernels.name_bounds`)."""
+        flat = self._spelling_of_unit.data[
+            _spans(self._s_start.data[fids], self._s_len.data[fids])[0]
+        ]
+        spellings, columns = np.unique(flat, return_inverse=True)
+        bounds: Array = kernels.name_bounds(
+            fids,
+            self._similarities(query, spellings),
+            columns,
+            np.array([t.weight for t in query.tokens]),
+            np.array([0.0 if t.particle else 1.0 for t in query.tokens]),
+            float(query.total_weight),
+            self._u_start.data,
+            self._unit_size.data,
+            self._t_start.data,
+            self._t_len.data,
+            self._weight.data,
+            self._content.data,
+            self._total.data,
+            self._words.data,
+            self._cut.data,
         )
-        sim = np.clip(np.where(single, sim * SINGLE_WORD_FACTOR, sim), 0.0, 1.0)
-        value = NAME_MAX * np.maximum(0.0, 1.0 - ((1.0 - sim) / 0.5) ** CURVE)
-        info = np.minimum(got_q, got_l)
-        rarity = np.where(
-            value > 0, -COMMON_PENALTY * np.maximum(0.0, 1.0 - info / DISTINCTIVE_INFO), 0.0
-        )
-        bound: Array = np.maximum(0.0, value + rarity) + _SURE
-        return np.where(self._cut.data[fids] > 0, np.inf, bound)
+        return bounds

@@ -9,14 +9,15 @@ comparisons over flat arrays, before the costlier name bound (`matchers.bound`).
 A name is held with the birth dates and nationalities of the entries that carry it: up to
 SLOTS distinct dates (NATIONALITY_SLOTS nationalities) in flat arrays, and whether one of
 its entries has none. Against those slots the date bound is exact (`score._date_pair` rule
-for rule, over arrays): two full dates of one year but different days take DOB_CONFLICT
-off. A common name on a large list is carried by dozens of entries born all over the
-century; every date of such a name is filed (`_by_date`, `_partial_years`), and the few
-that can be worth more than DOB_CONFLICT against a traveller's full date (his date, a digit
-off, day and month swapped, his month or year given alone) are looked up rather than
-scanned (pipeline data, 100,000 entries: 85 % of the names a traveller's words reach are
-such names, and bounding them by DOB_EXACT left 25 names per traveller to score exactly,
-against under one). A listed nationality the traveller does not hold takes
+for rule, in one compiled pass over the names: `kernels.evidence_bounds`): two full dates
+of one year but different days take DOB_CONFLICT off. A common name on a large list is
+carried by dozens of entries born all over the century; every date of such a name is filed
+(`_by_date`, `_partial_years`), and the few that can be worth more than DOB_CONFLICT
+against a traveller's full date (his date, a digit off, day and month swapped, his month or
+year given alone) are looked up rather than scanned (pipeline data, 100,000 entries: 85 %
+of the names a traveller's words reach are such names, and bounding them by DOB_EXACT left
+25 names per traveller to score exactly, against under one). A listed nationality the
+traveller does not hold takes
 NATIONALITY_DIFFERENT off. The bound never underestimates `score._features`.
 """
 
@@ -28,32 +29,25 @@ from typing import Any
 
 import numpy as np
 
+from matchers import kernels
 from matchers.bound import _Column
+from matchers.kernels import FIRST_YEAR, NATIONALITY_SLOTS, SLOTS
 from matchers.score import (
-    DOB_CONFLICT,
-    DOB_DIFFERENT,
     DOB_EXACT,
     DOB_MONTH,
     DOB_NEAR,
     DOB_SWAP,
     DOB_TYPO,
     DOB_YEAR,
-    NATIONALITY_DIFFERENT,
-    NATIONALITY_SAME,
     Date,
     Prepared,
-    _date_pair,
 )
 
 Array = np.ndarray[Any, Any]
-SLOTS = 2
-NATIONALITY_SLOTS = 2
 ALWAYS = -1  # the block of names any traveller's dates may reach (see `blocks`)
 BLOCK_DAY = 100_000
-FIRST_YEAR = 1900  # the first year of `EvidenceTable._partial_years`'s 128 bits
-_WORD = (1 << 64) - 1
-SMALL = 64  # fewer names than this are bounded one by one (numpy's per-call cost dominates)
-_BEST_DATE = DOB_EXACT  # the most a pair of dates can add (score.max_bonus)
+_NONE = np.zeros(0, dtype=np.int64)  # no names closer (a traveller without full dates)
+_NO_VALUES = np.zeros(0, dtype=np.float64)
 
 
 class EvidenceTable:
@@ -199,56 +193,35 @@ class EvidenceTable:
         return dict(zip(codes[firsts].tolist(), np.split(ids, cuts), strict=True))
 
     def upper_bounds(self, query: Prepared, fids: Array) -> Array:
-        """For each name id, the most its entries' dates of birth and nationality can add."""
-        nationality = self._nationality_bounds(query, fids)
-        if not query.dates:
-            return nationality
-        undated, many = self._undated.data[fids], self._many.data[fids]
-        best = np.where(undated, 0.0, -np.inf)
-        if many.any():  # every date of these is filed: their slots need no second look
-            best[many] = np.maximum(best[many], self._many_bounds(query.dates, fids[many]))
-            few = np.flatnonzero(~many)
+        """For each name id, the most its entries' dates of birth and nationality can add.
+
+        Against a full traveller date, a name with more dates than its slots is worth
+        DOB_CONFLICT or less but for the dates `_closer` lists: those are looked up in
+        `_by_date` (`_closer_names`), the partial years are bits. (A partial traveller date
+        bounds such names by DOB_EXACT: passports carry full dates.)"""
+        dates = query.dates
+        if dates and all(m is not None and d is not None for _, m, d in dates):
+            closer_ids, closer_values = self._closer_names(dates)
         else:
-            few = np.arange(len(fids))
-        if len(few):
-            best[few] = np.maximum(best[few], self._slot_bounds(query.dates, fids[few]))
-        return np.where(np.isfinite(best), best, 0.0) + nationality
-
-    def _slot_bounds(self, dates: tuple[Date, ...], fids: Array) -> Array:
-        """The best date value of each name's slots (-inf for none)."""
-        slots = (fids[:, None] * SLOTS + np.arange(SLOTS)).ravel()
-        ys, ms, ds = self._y.data[slots], self._m.data[slots], self._d.data[slots]
-        if len(fids) < SMALL:
-            return np.array(self._one_by_one(dates, ys, ms, ds))
-        best = np.full(len(fids), -np.inf)
-        for date in dates:
-            got = np.where(ys > 0, date_values(date, ys, ms, ds), -np.inf)
-            best = np.maximum(best, got.reshape(-1, SLOTS).max(axis=1))
-        return best
-
-    def _many_bounds(self, dates: tuple[Date, ...], fids: Array) -> Array:
-        """A bound on the best date value of names with more dates than the slots hold.
-
-        Against a full date, anything but the dates `_closer` lists is a conflict or worse:
-        looking those up in `_by_date` finds the few names they make worth more. (A partial
-        traveller date is bounded by DOB_EXACT: passports carry full dates.)"""
-        if any(m is None or d is None for _, m, d in dates):
-            return np.full(len(fids), _BEST_DATE)
-        out = np.full(len(fids), DOB_CONFLICT)
-        low, high = (word.data[fids] for word in self._partial_years)
-        for y, _, _ in dates:  # a partial date of the same year or one apart
-            for years, value in (((y,), DOB_YEAR), ((y - 1, y + 1), DOB_NEAR)):
-                mask = sum(
-                    1 << (year - FIRST_YEAR) for year in years if 0 <= year - FIRST_YEAR < 128
-                )
-                hit = ((low & np.uint64(mask & _WORD)) | (high & np.uint64(mask >> 64))) != 0
-                out[hit] = np.maximum(out[hit], value)
-        keys, values = self._closer_names(dates)
-        if len(keys):
-            at = np.minimum(np.searchsorted(keys, fids), len(keys) - 1)
-            found = keys[at] == fids
-            out[found] = np.maximum(out[found], values[at[found]])
-        return out
+            closer_ids, closer_values = _NONE, _NO_VALUES
+        bounds: Array = kernels.evidence_bounds(
+            fids,
+            np.array([(y, m or 0, d or 0) for y, m, d in dates], dtype=np.int64).reshape(-1, 3),
+            np.array([self._country_ids.get(c, -1) for c in query.nationalities], dtype=np.int32),
+            self._y.data,
+            self._m.data,
+            self._d.data,
+            self._undated.data,
+            self._many.data,
+            self._partial_years[0].data,
+            self._partial_years[1].data,
+            closer_ids,
+            closer_values,
+            self._nat.data,
+            self._many_nat.data,
+            self._stateless.data,
+        )
+        return bounds
 
     def _closer_names(self, dates: tuple[Date, ...]) -> tuple[Array, Array]:
         """The names of `_by_date` with a date `_closer` to the traveller's, and its value."""
@@ -269,45 +242,6 @@ class EvidenceTable:
         order = np.argsort(keys)
         self._special = (dates, keys[order], values[order])
         return keys[order], values[order]
-
-    def _nationality_bounds(self, query: Prepared, fids: Array) -> Array:
-        """What nationality can add per name: NATIONALITY_SAME if one of its entries may
-        share one with the traveller, nothing if one has none, else NATIONALITY_DIFFERENT."""
-        if not query.nationalities:
-            return np.zeros(len(fids))
-        held = self._nat.data[(fids[:, None] * NATIONALITY_SLOTS + np.arange(NATIONALITY_SLOTS))]
-        shared = self._many_nat.data[fids].copy()
-        for country in query.nationalities:
-            code = self._country_ids.get(country)
-            if code is not None:
-                shared |= (held == code).any(axis=1)
-        unknown = self._stateless.data[fids]
-        return np.where(shared, NATIONALITY_SAME, np.where(unknown, 0.0, NATIONALITY_DIFFERENT))
-
-    @staticmethod
-    def _one_by_one(dates: tuple[Date, ...], ys: Array, ms: Array, ds: Array) -> list[float]:
-        """The best date value of each name's slots (what `score._date_pair` gives)."""
-        y_, m_, d_ = ys.tolist(), ms.tolist(), ds.tolist()
-        out = []
-        for i in range(len(y_) // SLOTS):
-            best = -1.0
-            for s in range(i * SLOTS, (i + 1) * SLOTS):
-                y = y_[s]
-                if not y:
-                    continue
-                for date in dates:
-                    qy, qm, qd = date
-                    if abs(y - qy) <= 1 or (m_[s] == qm and d_[s] == qd):
-                        best = max(best, _date_value(date, (y, m_[s] or None, d_[s] or None)))
-                    else:  # years apart, day or month different: no typo either
-                        best = max(best, DOB_DIFFERENT)
-            out.append(best if best > -1.0 else -np.inf)
-        return out
-
-
-@lru_cache(maxsize=65_536)
-def _date_value(a: Date, b: Date) -> float:
-    return _date_pair(a, b)[0]
 
 
 @lru_cache(maxsize=4096)
@@ -338,39 +272,6 @@ def _closer(date: Date) -> tuple[tuple[Date, float], ...]:
         out[(y, d, m)] = DOB_SWAP
     out[(y, m, d)] = DOB_EXACT
     return tuple(sorted(out.items(), key=lambda pair: pair[1]))
-
-
-def date_values(date: Date, ys: Array, ms: Array, ds: Array) -> Array:
-    """`score._date_pair`'s value for one traveller date against many listed dates (month or
-    day 0: unknown), rule for rule, over arrays."""
-    qy, qm, qd = date
-    same, near = ys == qy, np.abs(ys - qy) == 1
-    known = qm is not None and qd is not None
-    full = (ms > 0) & (ds > 0) & known
-    if qm is None:  # a year: nothing finer to compare
-        in_year: Array = np.full(len(ys), DOB_YEAR)
-    else:
-        in_year = np.where(
-            ms == 0,
-            DOB_YEAR,
-            np.where(full, DOB_CONFLICT, np.where(ms == qm, DOB_MONTH, DOB_NEAR)),
-        )
-    out: Array = np.where(
-        same, in_year, np.where(near, np.where(full, DOB_CONFLICT, DOB_NEAR), DOB_DIFFERENT)
-    )
-    if qm is not None and qd is not None and full.any():
-        exact = full & same & (ms == qm) & (ds == qd)
-        swap = full & same & (ms == qd) & (ds == qm)
-        digits = (
-            sum((ys // 10**k % 10 != qy // 10**k % 10).astype(np.int8) for k in range(4))
-            + (ms // 10 != qm // 10)
-            + (ms % 10 != qm % 10)
-            + (ds // 10 != qd // 10)
-            + (ds % 10 != qd % 10)
-        )
-        typo = full & (digits == 1)
-        out = np.select([exact, swap, typo], [DOB_EXACT, DOB_SWAP, DOB_TYPO], out)
-    return out
 
 
 def query_blocks(dates: Iterable[Date]) -> frozenset[int]:

@@ -30,7 +30,7 @@ scored, exactly as `compare` scores them, each once per traveller name.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
@@ -154,32 +154,41 @@ class _Postings:
 
     def gather(
         self,
-        key: object,
+        keys: Iterable[object],
         small: list[int],
         arrays: list[Array],
         blocks: Blocks | None = None,
     ) -> None:
-        """Put the ids under `key` into `small` (a few) or `arrays` (a large posting: only
-        its names in the date blocks `blocks` asks for, when given)."""
-        have = self._ids.get(key)
-        if have is None:
+        """Put the ids under each of `keys` into `small` (a few) or `arrays` (a large posting:
+        only its names in the date blocks `blocks` asks for, when given). One call for all of
+        a traveller's keys: most name one or two ids, and a call per key cost more than the
+        look-ups."""
+        ids = self._ids
+        for key in keys:
+            have = ids.get(key)
+            if have is None:
+                continue
+            if isinstance(have, int):
+                small.append(have)
+            elif len(have) < BIG_POSTING:
+                small.extend(have)
+            else:
+                self._gather_large(key, have, arrays, blocks)
+
+    def _gather_large(
+        self, key: object, have: Collection[int], arrays: list[Array], blocks: Blocks | None
+    ) -> None:
+        got = self._arrays.get(key)
+        if got is None:
+            got = self._arrays[key] = np.fromiter(have, dtype=np.int64, count=len(have))
+        if blocks is None:
+            arrays.append(got)
             return
-        if isinstance(have, int):
-            small.append(have)
-        elif len(have) < BIG_POSTING:
-            small.extend(have)
-        else:
-            got = self._arrays.get(key)
-            if got is None:
-                got = self._arrays[key] = np.fromiter(have, dtype=np.int64, count=len(have))
-            if blocks is None:
-                arrays.append(got)
-                return
-            wanted, split = blocks
-            parts = self._blocks.get(key)
-            if parts is None:
-                parts = self._blocks[key] = split(got)
-            arrays.extend(parts[code] for code in wanted if code in parts)
+        wanted, split = blocks
+        parts = self._blocks.get(key)
+        if parts is None:
+            parts = self._blocks[key] = split(got)
+        arrays.extend([parts[code] for code in wanted if code in parts])
 
 
 # The date blocks a query reaches, and how to split a posting into blocks.
@@ -530,17 +539,17 @@ class Matcher:
         # A listed name reaches an alert by its anchors or by the traveller's: every pair
         # of the traveller's among the listed anchored pairs, his anchored pairs among all.
         anchored, rest = _pairs(units, _anchors(form, self._anchor_share))
-        for pk in anchored | rest:
-            self._pairs.gather(pk, small, arrays, blocks)
-        for pk in anchored:
-            self._other_pairs.gather(pk, small, arrays, blocks)
+        self._pairs.gather(anchored | rest, small, arrays, blocks)
+        self._other_pairs.gather(anchored, small, arrays, blocks)
         words = {k for _, _, keys in units for k in keys}
-        one_word = _content_count(form) <= 1
-        rare = max(RARE_KEY_MIN, len(self._names) // RARE_KEY_SHARE)
-        for key in words:
-            self._solo.gather(key, small, arrays, blocks)
-            if one_word or (self._one_word_alerts and self._words.size(key) <= rare):
-                self._words.gather(key, small, arrays, blocks)
+        self._solo.gather(words, small, arrays, blocks)
+        if _content_count(form) <= 1:
+            self._words.gather(words, small, arrays, blocks)
+        elif self._one_word_alerts:
+            rare = max(RARE_KEY_MIN, len(self._names) // RARE_KEY_SHARE)
+            self._words.gather(
+                (k for k in words if self._words.size(k) <= rare), small, arrays, blocks
+            )
         return _union(small, arrays)
 
     def _codes(self, prepared: Prepared) -> frozenset[int] | None:

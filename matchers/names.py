@@ -294,9 +294,10 @@ def _title(word: str, text: str) -> bool:
     NA-SR is half of a name cut by a hyphen, not Senior)."""
     if word in HONORIFICS:
         return True
-    return word in SUFFIXES and re.search(
-        rf"(?:^|[\s,.<]){word}(?:$|[\s,.<])", text, re.IGNORECASE
-    ) is not None
+    return (
+        word in SUFFIXES
+        and re.search(rf"(?:^|[\s,.<]){word}(?:$|[\s,.<])", text, re.IGNORECASE) is not None
+    )
 
 
 @lru_cache(maxsize=65_536)

@@ -385,8 +385,13 @@ def _features(pq: Prepared, pl: Prepared, name: NameMatch | None) -> list[tuple[
             out.append(("nationality", NATIONALITY_SAME, f"same nationality {telling[0]}"))
         elif shared:
             country = min(shared)
-            out.append(("nationality", NATIONALITY_TYPICAL, f"same nationality {country}, "
-                        "where the name is a popular one: no evidence"))
+            out.append(
+                (
+                    "nationality",
+                    NATIONALITY_TYPICAL,
+                    f"same nationality {country}, where the name is a popular one: no evidence",
+                )
+            )
         else:
             out.append(("nationality", NATIONALITY_DIFFERENT, "different nationality"))
     if pq.sex and pl.sex and pq.sex != pl.sex:

@@ -91,9 +91,7 @@ def read(text: str, script: str) -> list[Reading]:
     if script == "Han":
         return read_japanese(text) or _read_han(text)
     if script == "Kana":
-        return read_japanese(text) or [
-            _reading([(_hepburn(w), "Hepburn")]) for w in text.split()
-        ]
+        return read_japanese(text) or [_reading([(_hepburn(w), "Hepburn")]) for w in text.split()]
     if script == "Thai":
         return [_read_thai(w) for w in text.split()]
     if script == "Cyrillic":

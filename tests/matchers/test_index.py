@@ -7,14 +7,20 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from matchers import Hit, Identity, Matcher, compare, index
 from matchers.bound import NameTable
 from matchers.index import _Postings, _union
 from matchers.names import name_form
-from matchers.score import DEFAULT_THRESHOLD, NAME_MAX, match_forms
+from matchers.score import (
+    CURVE,
+    DEFAULT_THRESHOLD,
+    NAME_MAX,
+    SINGLE_WORD_FACTOR,
+    match_forms,
+)
 
 
 @dataclass(frozen=True)
@@ -283,6 +289,8 @@ _WORDS = st.lists(st.sampled_from([*WORDS, *_MORE]), min_size=1, max_size=5).map
 
 @settings(max_examples=120, deadline=None)
 @given(_WORDS, st.lists(_WORDS, min_size=1, max_size=20))
+@example("Minjun Park", ["Min Jun Park", "Park Min Jun"])  # joined words on either side
+@example("Kim Jongun", ["Kimjongun", "Kim Jong Un"])
 def test_name_bound_never_underestimates(query: str, listed: list[str]) -> None:
     table = NameTable()
     forms = [name_form(n) for n in listed]
@@ -295,6 +303,18 @@ def test_name_bound_never_underestimates(query: str, listed: list[str]) -> None:
         m = match_forms(q, form)
         assert m.value + m.rarity <= bound, (query, form.source)
         assert m.value + m.rarity <= cap, (query, form.source)
+
+
+def test_names_sharing_one_word_are_bounded_by_the_single_word_cap() -> None:
+    """What makes the bound worth its cost: most names a traveller reaches share one word
+    with him, and the bound must hold those to what one matched word can score."""
+    table = NameTable()
+    listed = ["Zawahri Ali", "Zawahri Mohamed", "Ali Zawahri", "Zawahri Hasan"]
+    for fid, name in enumerate(listed):
+        table.add(fid, name_form(name))
+    bounds = table.upper_bounds(name_form("Zawahri Nguyen"), np.arange(len(listed)))
+    single = NAME_MAX * max(0.0, 1.0 - ((1.0 - SINGLE_WORD_FACTOR) / 0.5) ** CURVE)
+    assert 0.0 < bounds.max() <= single + 1e-9
 
 
 def test_a_common_name_is_capped_under_name_max() -> None:
@@ -392,7 +412,7 @@ def test_postings_hold_what_was_filed(ops: list[tuple[bool, int, int]]) -> None:
         (model[key].add if add else model[key].discard)(fid)
         small: list[int] = []
         arrays: list[np.ndarray] = []  # type: ignore[type-arg]
-        postings.gather(key, small, arrays)
+        postings.gather([key], small, arrays)
         assert sorted(_union(small, arrays).tolist()) == sorted(model[key])
         assert postings.size(key) == len(model[key])
     assert len(postings) == sum(1 for ids in model.values() if ids)

@@ -1,0 +1,230 @@
+"""The bounds' inner loops, compiled (numba): one pass over a traveller's candidate names.
+
+The evidence and name bounds (`matchers.evidence`, `matchers.bound`) rule out nearly every
+name a traveller's words reach before any is scored. Written as numpy expressions they cost
+some forty array operations per traveller name, and on a few hundred candidates each
+operation's fixed cost, not the arithmetic, was most of a crossing's time (bench/RESULTS.md).
+Here each bound is one loop per candidate, compiled on first use and cached on disk.
+
+The rules are `score._date_pair` and `score.match_forms`' arithmetic, restated; the tests
+hold them to the scorer (tests/matchers/test_evidence.py, test_index.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+from matchers.score import (
+    COMMON_PENALTY,
+    CURVE,
+    DISTINCTIVE_INFO,
+    DOB_CONFLICT,
+    DOB_DIFFERENT,
+    DOB_EXACT,
+    DOB_MONTH,
+    DOB_NEAR,
+    DOB_SWAP,
+    DOB_TYPO,
+    DOB_YEAR,
+    FULL_CREDIT,
+    NAME_FLOOR,
+    NAME_MAX,
+    NATIONALITY_DIFFERENT,
+    NATIONALITY_SAME,
+    SHORT_SIDE,
+    SINGLE_WORD_FACTOR,
+)
+
+Array = np.ndarray[Any, Any]
+SLOTS = 2  # date slots per name (evidence.SLOTS)
+NATIONALITY_SLOTS = 2
+FIRST_YEAR = 1900  # the first year of the partial-year bits
+SURE = 1e-9  # float slack: a bound must never fall under the exact score
+
+
+@njit(cache=True, nogil=True)
+def date_value(qy: int, qm: int, qd: int, y: int, m: int, d: int) -> float:
+    """`score._date_pair`'s value for two dates (month or day 0: unknown)."""
+    full = qm > 0 and m > 0 and qd > 0 and d > 0
+    if full:
+        if qy == y and qm == m and qd == d:
+            return DOB_EXACT
+        if qy == y and qm == d and qd == m:
+            return DOB_SWAP
+        apart = 0
+        a, b = qy, y
+        for _ in range(4):  # the year's four digits
+            apart += a % 10 != b % 10
+            a //= 10
+            b //= 10
+        apart += (qm // 10 != m // 10) + (qm % 10 != m % 10)
+        apart += (qd // 10 != d // 10) + (qd % 10 != d % 10)
+        if apart == 1:
+            return DOB_TYPO
+    if qy == y:
+        if qm > 0 and m > 0:
+            if qm == m:
+                return DOB_CONFLICT if full else DOB_MONTH
+            return DOB_CONFLICT if full else DOB_NEAR
+        return DOB_YEAR
+    if abs(qy - y) == 1:
+        return DOB_CONFLICT if full else DOB_NEAR
+    return DOB_DIFFERENT
+
+
+@njit(cache=True, nogil=True)
+def evidence_bounds(
+    fids: Array,
+    dates: Array,
+    countries: Array,
+    ys: Array,
+    ms: Array,
+    ds: Array,
+    undated: Array,
+    many: Array,
+    low: Array,
+    high: Array,
+    closer_ids: Array,
+    closer_values: Array,
+    nat: Array,
+    many_nat: Array,
+    stateless: Array,
+) -> Array:
+    """For each name id, the most its entries' birth dates and nationality can add.
+
+    `dates` holds the traveller's dates as (year, month, day) rows, 0 unknown; `countries`
+    his nationality codes. A name's dates are its SLOTS slots, or, for a name with more
+    (`many`), its partial years as bits (`low`, `high`) and the value of its closest full
+    date from `closer_ids` (sorted) and `closer_values` (see `EvidenceTable._many_bounds`).
+    """
+    out = np.empty(len(fids))
+    partial = False
+    for k in range(len(dates)):
+        partial |= dates[k, 1] == 0 or dates[k, 2] == 0
+    for i in range(len(fids)):
+        f = fids[i]
+        nationality = 0.0
+        if len(countries):
+            shared = many_nat[f]
+            for s in range(f * NATIONALITY_SLOTS, (f + 1) * NATIONALITY_SLOTS):
+                for c in countries:
+                    shared |= nat[s] == c
+            if shared:
+                nationality = NATIONALITY_SAME
+            elif not stateless[f]:
+                nationality = NATIONALITY_DIFFERENT
+        if len(dates) == 0:
+            out[i] = nationality
+            continue
+        best = 0.0 if undated[f] else -np.inf
+        if many[f]:
+            value = DOB_EXACT if partial else DOB_CONFLICT
+            if not partial:
+                for k in range(len(dates)):
+                    for year in (dates[k, 0] - 1, dates[k, 0], dates[k, 0] + 1):
+                        bit = year - FIRST_YEAR
+                        if 0 <= bit < 128:
+                            word = low[f] if bit < 64 else high[f]
+                            if (word >> np.uint64(bit % 64)) & np.uint64(1):
+                                value = max(value, DOB_YEAR if year == dates[k, 0] else DOB_NEAR)
+                at = np.searchsorted(closer_ids, f)
+                if at < len(closer_ids) and closer_ids[at] == f:
+                    value = max(value, closer_values[at])
+            best = max(best, value)
+        else:
+            for s in range(f * SLOTS, (f + 1) * SLOTS):
+                if ys[s] == 0:
+                    continue
+                for k in range(len(dates)):
+                    best = max(
+                        best, date_value(dates[k, 0], dates[k, 1], dates[k, 2], ys[s], ms[s], ds[s])
+                    )
+        out[i] = (best if best > -np.inf else 0.0) + nationality
+    return out
+
+
+@njit(cache=True, nogil=True)
+def name_bounds(
+    fids: Array,
+    similarity: Array,
+    columns: Array,
+    q_weight: Array,
+    q_content: Array,
+    q_total: float,
+    u_start: Array,
+    unit_size: Array,
+    t_start: Array,
+    t_len: Array,
+    weight: Array,
+    content: Array,
+    total: Array,
+    words: Array,
+    cut: Array,
+) -> Array:
+    """For each name id, a bound on `match_forms(query, name)`'s value + rarity.
+
+    `similarity[q, c]` is query unit q's similarity with the listed spelling of column c;
+    `columns` gives, name after name and unit after unit, each listed spelling's column.
+    Each word's credit is at most the best any unit holding it gets; see `matchers.bound`.
+    """
+    qn = len(q_weight)
+    q_units = similarity.shape[0]
+    q_words = 0.0
+    for k in range(qn):
+        q_words += q_content[k]
+    credit = np.minimum(
+        np.maximum((similarity - NAME_FLOOR) / (FULL_CREDIT - NAME_FLOOR), 0.0), 1.0
+    )
+    out = np.empty(len(fids))
+    per_query = np.empty(q_units)
+    at = 0  # the next listed spelling's place in `columns`
+    for i in range(len(fids)):
+        f = fids[i]
+        n = t_len[f]
+        per_query[:] = 0.0
+        best_unit = np.zeros(2 * n - 1)
+        for u in range(2 * n - 1):
+            size = unit_size[u_start[f] + u]
+            for q in range(q_units):
+                got = 0.0
+                for s in range(at, at + size):
+                    got = max(got, credit[q, columns[s]])
+                best_unit[u] = max(best_unit[u], got)
+                per_query[q] = max(per_query[q], got)
+            at += size
+        got_l = words_l = 0.0
+        for t in range(n):
+            word = best_unit[t]
+            if t > 0:
+                word = max(word, best_unit[n + t - 1])
+            if t < n - 1:
+                word = max(word, best_unit[n + t])
+            got_l += word * weight[t_start[f] + t]
+            words_l += content[t_start[f] + t] if word >= 0.5 else 0.0
+        got_q = words_q = 0.0
+        for k in range(qn):
+            word = per_query[k]
+            if k > 0:
+                word = max(word, per_query[qn + k - 1])
+            if k < qn - 1:
+                word = max(word, per_query[qn + k])
+            got_q += q_weight[k] * word
+            words_q += q_content[k] if word >= 0.5 else 0.0
+        if cut[f] > 0:
+            out[i] = np.inf
+            continue
+        cov_q = got_q / q_total if q_total else 0.0
+        cov_l = got_l / total[f] if total[f] > 0 else 0.0
+        sim = SHORT_SIDE * max(cov_q, cov_l) + (1 - SHORT_SIDE) * min(cov_q, cov_l)
+        if min(q_words, 2.0) >= 2 and words[f] >= 2 and min(words_q, words_l) < 2:
+            sim *= SINGLE_WORD_FACTOR
+        sim = min(max(sim, 0.0), 1.0)
+        value = NAME_MAX * max(0.0, 1.0 - ((1.0 - sim) / 0.5) ** CURVE)
+        rarity = 0.0
+        if value > 0:
+            rarity = -COMMON_PENALTY * max(0.0, 1.0 - min(got_q, got_l) / DISTINCTIVE_INFO)
+        out[i] = max(0.0, value + rarity) + SURE
+    return out
