@@ -479,6 +479,19 @@ class Matcher:
                     del self._documents[doc]
         return True
 
+    def warm(self) -> None:
+        """Compile the bound kernels now (numba compiles them on first use, seconds with a
+        cold cache), so the first traveller after start-up does not wait for it."""
+        fid = next(iter(self._names), None)
+        if fid is None:
+            return  # nothing listed: no traveller reaches a bound
+        ids = np.array([fid], dtype=np.int64)
+        traveller = prepare(
+            Identity(names=["A B"], birth_dates=["1980-01-02"], nationalities=["KHM"])
+        )
+        self._evidence.upper_bounds(traveller, ids)
+        self._table.upper_bounds(traveller.forms[0], ids)
+
     def get(self, entry_id: str) -> Listed | None:
         """The entry with this id, if held."""
         filed = self._filed.get(entry_id)

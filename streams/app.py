@@ -182,6 +182,7 @@ class Worker:
             await self.feed.ready.wait()
             await self.history_follower.ready.wait()
             await warming
+            self.matcher.warm()
             self.metrics.ready.set(1)
             batches = stream.take_events(s.batch_size, within=s.batch_within_s)  # type: ignore[attr-defined]
             async for events in batches:
