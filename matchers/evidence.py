@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -64,12 +65,14 @@ class EvidenceTable:
         # Every date of a name with more than SLOTS (a common name on a large list), and
         # those names under each date (month or day None: unknown).
         self._dates_of: dict[int, set[Date]] = {}
-        self._by_date: dict[Date, set[int]] = {}  # ... those given to the month at least
+        self._by_date: dict[int, set[int]] = {}  # ... those given to the month at least (by
+        # `_code`)
         # ... and the years of those given to the year or month only, as bits from FIRST_YEAR
         # (a year outside the 128 bits is filed in _by_date as the year alone).
         self._partial_years = (_Column(np.uint64), _Column(np.uint64))
         # The names of _by_date worth more than DOB_CONFLICT against the last traveller's
-        # dates (sorted ids, values): his names are bounded one after another.
+        # dates (sorted ids, an id once per date, and values): his names are bounded one
+        # after another.
         self._special: tuple[tuple[Date, ...], Array, Array] | None = None
         self._country_ids: dict[str, int] = {}  # nationality -> code (from 1; 0 an empty slot)
         self._nat = _Column(np.int32)  # slot s of name fid at fid * NATIONALITY_SLOTS + s
@@ -86,11 +89,12 @@ class EvidenceTable:
         for flag in (self._undated, self._many, self._stateless, self._many_nat):
             flag.set(fid, False)
         for date in self._dates_of.pop(fid, ()):
-            holders = self._by_date.get(date)
+            code = _code(date)
+            holders = self._by_date.get(code)
             if holders is not None:
                 holders.discard(fid)
                 if not holders:
-                    del self._by_date[date]
+                    del self._by_date[code]
                 self._special = None
         for word in self._partial_years:
             word.set(fid, 0)
@@ -143,7 +147,7 @@ class EvidenceTable:
         y, m, d = date
         self._dates_of[fid].add(date)
         if m is not None:
-            self._by_date.setdefault(date, set()).add(fid)
+            self._by_date.setdefault(_code(date), set()).add(fid)
             self._special = None
         if d is None:  # a partial date: its year in the masks
             bit = y - FIRST_YEAR
@@ -152,7 +156,7 @@ class EvidenceTable:
                 word.set(fid, int(word.get(fid)) | 1 << bit % 64)
             else:  # a year the bits do not hold: filed as the year alone
                 self._dates_of[fid].add((y, None, None))
-                self._by_date.setdefault((y, None, None), set()).add(fid)
+                self._by_date.setdefault(_code((y, None, None)), set()).add(fid)
                 self._special = None
 
     def blocks(self, fids: Array) -> dict[int, Array]:
@@ -224,54 +228,74 @@ class EvidenceTable:
         return bounds
 
     def _closer_names(self, dates: tuple[Date, ...]) -> tuple[Array, Array]:
-        """The names of `_by_date` with a date `_closer` to the traveller's, and its value."""
+        """The names of `_by_date` with a date `_closer` to the traveller's, by id (an id
+        once per such date), and the dates' values."""
         if self._special is not None and self._special[0] == dates:
             return self._special[1], self._special[2]
-        special: dict[int, float] = {}
-        closer = (
-            _closer(dates[0])
-            if len(dates) == 1
-            else sorted((pair for date in dates for pair in _closer(date)), key=lambda p: p[1])
-        )
-        for other, value in closer:  # by rising value: a name keeps the best of its dates
-            holders = self._by_date.get(other)
-            if holders:
-                special.update(dict.fromkeys(holders, value))
-        keys = np.fromiter(special, dtype=np.int64, count=len(special))
-        values = np.fromiter(special.values(), dtype=np.float64, count=len(special))
-        order = np.argsort(keys)
-        self._special = (dates, keys[order], values[order])
-        return keys[order], values[order]
+        by_date = self._by_date
+        held: list[set[int]] = []
+        worth: list[float] = []
+        for date in dates:
+            for code, value in zip(*_closer(date), strict=True):
+                holders = by_date.get(code)
+                if holders:
+                    held.append(holders)
+                    worth.append(value)
+        count = sum(map(len, held))
+        ids: Array = np.fromiter(chain.from_iterable(held), dtype=np.int64, count=count)
+        values: Array = np.repeat(np.array(worth, dtype=np.float64), [len(h) for h in held])
+        order = np.argsort(ids)
+        self._special = (dates, ids[order], values[order])
+        return ids[order], values[order]
+
+
+def _code(date: Date) -> int:
+    """A date as one integer, as `_by_date` files it (month or day 0: unknown)."""
+    y, m, d = date
+    return y * 10_000 + (m or 0) * 100 + (d or 0)
 
 
 @lru_cache(maxsize=4096)
-def _closer(date: Date) -> tuple[tuple[Date, float], ...]:
+def _closer(date: Date) -> tuple[tuple[int, ...], tuple[float, ...]]:
     """The listed dates given to the month at least worth more than DOB_CONFLICT against a
-    full traveller date, with their value (`score._date_pair`): the same date, day and month
-    swapped, a digit off, the same month (partial dates of the year or one apart are in
-    `EvidenceTable._partial_years`)."""
+    full traveller date, as `_code`s, with their value (`score._date_pair`): the same date,
+    day and month swapped, a digit off, the same month (partial dates of the year or one
+    apart are in `EvidenceTable._partial_years`). The traveller's own date is listed more
+    than once: its best value counts."""
     y, m, d = date
     assert m is not None and d is not None  # (the caller's: a full date)
-    out: dict[Date, float] = {}
-    for step in (1000, 100, 10, 1):  # a digit of the year, the month or the day off
-        base = y - y // step % 10 * step
-        out.update(((base + k * step, m, d), DOB_TYPO) for k in range(10))
-    for step in (10, 1):
-        base = m - m // step % 10 * step
-        out.update(
-            ((y, base + k * step, d), DOB_TYPO) for k in range(10) if 0 < base + k * step < 13
-        )
-        base = d - d // step % 10 * step
-        out.update(
-            ((y, m, base + k * step), DOB_TYPO) for k in range(10) if 0 < base + k * step < 32
-        )
-    out[(y - 1, None, None)] = out[(y + 1, None, None)] = DOB_NEAR  # (years out of the bits)
-    out[(y, None, None)] = DOB_YEAR
-    out[(y, m, None)] = DOB_MONTH
+    year, day = y * 10_000, m * 100 + d
+    codes = [  # a digit of the year, the month or the day off
+        *(
+            (y + (k - y // step % 10) * step) * 10_000 + day
+            for step in (1000, 100, 10, 1)
+            for k in range(10)
+        ),
+        *(year + month * 100 + d for month in _digit_off(m, 12)),
+        *(year + m * 100 + other for other in _digit_off(d, 31)),
+    ]
+    values = [DOB_TYPO] * len(codes)
+    codes += [year - 10_000, year + 10_000, year, year + m * 100, year + day]
+    values += [DOB_NEAR, DOB_NEAR, DOB_YEAR, DOB_MONTH, DOB_EXACT]  # (years out of the bits)
     if d <= 12 and d != m:
-        out[(y, d, m)] = DOB_SWAP
-    out[(y, m, d)] = DOB_EXACT
-    return tuple(sorted(out.items(), key=lambda pair: pair[1]))
+        codes.append(year + d * 100 + m)
+        values.append(DOB_SWAP)
+    return tuple(codes), tuple(values)
+
+
+@lru_cache(maxsize=64)
+def _digit_off(n: int, top: int) -> tuple[int, ...]:
+    """The numbers from 1 to `top` written with two digits one digit off `n` (and `n`)."""
+    return tuple(
+        sorted(
+            {
+                n + (k - n // step % 10) * step
+                for step in (10, 1)
+                for k in range(10)
+                if 0 < n + (k - n // step % 10) * step <= top
+            }
+        )
+    )
 
 
 def query_blocks(dates: Iterable[Date]) -> frozenset[int]:

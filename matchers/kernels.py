@@ -97,8 +97,9 @@ def evidence_bounds(
 
     `dates` holds the traveller's dates as (year, month, day) rows, 0 unknown; `countries`
     his nationality codes. A name's dates are its SLOTS slots, or, for a name with more
-    (`many`), its partial years as bits (`low`, `high`) and the value of its closest full
-    date from `closer_ids` (sorted) and `closer_values` (see `EvidenceTable._many_bounds`).
+    (`many`), its partial years as bits (`low`, `high`) and the best value of its full dates
+    close to the traveller's, from `closer_ids` (sorted; an id once per such date) and
+    `closer_values` (see `EvidenceTable._closer_names`).
     """
     out = np.empty(len(fids))
     partial = False
@@ -131,8 +132,9 @@ def evidence_bounds(
                             if (word >> np.uint64(bit % 64)) & np.uint64(1):
                                 value = max(value, DOB_YEAR if year == dates[k, 0] else DOB_NEAR)
                 at = np.searchsorted(closer_ids, f)
-                if at < len(closer_ids) and closer_ids[at] == f:
+                while at < len(closer_ids) and closer_ids[at] == f:  # each of its dates
                     value = max(value, closer_values[at])
+                    at += 1
             best = max(best, value)
         else:
             for s in range(f * SLOTS, (f + 1) * SLOTS):

@@ -143,6 +143,8 @@ def test_a_name_with_more_dates_than_slots_is_bounded_by_its_closest_date() -> N
 
 @settings(max_examples=300, deadline=None)
 @given(_DATES, st.lists(_DATES, min_size=SLOTS + 1, max_size=8))
+@example("1985-02-28", ["1985-12-28", "1960-01-01", "1970-01-01"])  # the last month a digit off
+@example("1985-03-21", ["1985-03-31", "1960-01-01", "1970-01-01"])  # the last day a digit off
 def test_the_closest_date_of_a_name_with_many_is_found(query: str, listed: list[str]) -> None:
     """For a full traveller date, the bound of a name with more dates than its slots is the
     scorer's best date value whenever that beats DOB_CONFLICT (else DOB_CONFLICT)."""
