@@ -73,20 +73,29 @@ class _Column:
 
     def extend(self, values: list[Any]) -> int:
         """Append values; the index of the first."""
-        start = len(self)
-        self._pending.extend(values)
-        if len(self._pending) >= self.FLUSH:
+        pending = self._pending
+        start = self._size + len(pending)
+        pending.extend(values)
+        if len(pending) >= self.FLUSH:
             self._flush()
         return start
 
     def set(self, index: int, value: Any) -> None:
-        end = len(self)
-        if index >= end:  # rows skipped over are zero
-            self.extend([0] * (index - end) + [value])
-        elif index >= self._size:
-            self._pending[index - self._size] = value
-        else:
+        # (the hottest call of filing a name: a dozen per name, hence no helper calls)
+        size = self._size
+        if index < size:
             self._data[index] = value
+            return
+        pending = self._pending
+        end = size + len(pending)
+        if index < end:
+            pending[index - size] = value
+            return
+        if index > end:  # rows skipped over are zero
+            pending.extend([0] * (index - end))
+        pending.append(value)
+        if len(pending) >= self.FLUSH:
+            self._flush()
 
     def get(self, index: int) -> Any:
         """One value (without copying the buffered rows in)."""
