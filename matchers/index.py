@@ -24,7 +24,7 @@ Names are filed once however many entries carry them. A posting of many names is
 first use, by the birth dates its names carry (`matchers.evidence` blocks), and so are the
 entries of a name carried by many: a traveller with a date of birth gathers only the names
 and entries his dates can reach. The candidate names of a traveller name are bounded all at
-once (`matchers.bound`, vectorized); only those the bound leaves a chance to alert are
+once (`matchers.bound`, one compiled pass); only those the bound leaves a chance to alert are
 scored, exactly as `compare` scores them, each once per traveller name.
 """
 

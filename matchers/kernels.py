@@ -39,8 +39,8 @@ from matchers.score import (
 )
 
 Array = np.ndarray[Any, Any]
-SLOTS = 2  # date slots per name (evidence.SLOTS)
-NATIONALITY_SLOTS = 2
+SLOTS = 2  # birth-date slots per listed name (see matchers.evidence)
+NATIONALITY_SLOTS = 2  # nationality slots per listed name
 FIRST_YEAR = 1900  # the first year of the partial-year bits
 SURE = 1e-9  # float slack: a bound must never fall under the exact score
 
