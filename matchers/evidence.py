@@ -65,6 +65,7 @@ class EvidenceTable:
         # Every date of a name with more than SLOTS (a common name on a large list), and
         # those names under each date (month or day None: unknown).
         self._dates_of: dict[int, set[Date]] = {}
+        self._codes_of: dict[int, Array] = {}  # ... their `entry_blocks`, once asked for
         self._by_date: dict[int, set[int]] = {}  # ... those given to the month at least (by
         # `_code`)
         # ... and the years of those given to the year or month only, as bits from FIRST_YEAR
@@ -88,6 +89,7 @@ class EvidenceTable:
             self._nat.set(slot, 0)
         for flag in (self._undated, self._many, self._stateless, self._many_nat):
             flag.set(fid, False)
+        self._codes_of.pop(fid, None)
         for date in self._dates_of.pop(fid, ()):
             code = _code(date)
             holders = self._by_date.get(code)
@@ -146,6 +148,7 @@ class EvidenceTable:
     def _file_date(self, fid: int, date: Date) -> None:
         y, m, d = date
         self._dates_of[fid].add(date)
+        self._codes_of.pop(fid, None)
         if m is not None:
             self._by_date.setdefault(_code(date), set()).add(fid)
             self._special = None
@@ -171,15 +174,14 @@ class EvidenceTable:
         dated = (y > 0) & ~np.repeat(many, SLOTS)  # a name with more dates: all of them below
         full = dated & (m > 0) & (d > 0)
         always = self._undated.data[fids]
-        more = [
-            (code, fid) for fid in fids[many].tolist() for code in entry_blocks(self._dates_of[fid])
-        ]
+        # A name with many dates sits in many postings: its codes are worked out once.
+        more = [self._block_codes(fid) for fid in fids[many].tolist()]
         codes = np.concatenate(
             [
                 y[dated].astype(np.int64),
                 BLOCK_DAY + m[full].astype(np.int64) * 100 + d[full],
                 np.full(int(always.sum()), ALWAYS, dtype=np.int64),
-                np.array([c for c, _ in more], dtype=np.int64),
+                *more,
             ]
         )
         ids = np.concatenate(
@@ -187,14 +189,23 @@ class EvidenceTable:
                 owner[dated],
                 owner[full],
                 fids[always],
-                np.array([f for _, f in more], dtype=np.int64),
+                np.repeat(fids[many], [len(c) for c in more]).astype(np.int64),
             ]
         )
         order = np.argsort(codes, kind="stable")
         codes, ids = codes[order], ids[order]
-        cuts = np.flatnonzero(np.diff(codes)) + 1
-        firsts = np.concatenate([[0], cuts]).astype(np.int64)
-        return dict(zip(codes[firsts].tolist(), np.split(ids, cuts), strict=True))
+        cuts = (np.flatnonzero(np.diff(codes)) + 1).tolist()
+        starts, ends = [0, *cuts], [*cuts, len(ids)]
+        firsts = codes[starts].tolist()
+        return {code: ids[a:b] for code, a, b in zip(firsts, starts, ends, strict=True)}
+
+    def _block_codes(self, fid: int) -> Array:
+        """The `entry_blocks` of a name with more dates than its slots, as an array."""
+        codes = self._codes_of.get(fid)
+        if codes is None:
+            found = entry_blocks(self._dates_of[fid])
+            codes = self._codes_of[fid] = np.fromiter(found, dtype=np.int64, count=len(found))
+        return codes
 
     def upper_bounds(self, query: Prepared, fids: Array) -> Array:
         """For each name id, the most its entries' dates of birth and nationality can add.
@@ -308,6 +319,13 @@ def query_blocks(dates: Iterable[Date]) -> frozenset[int]:
         if m is not None and d is not None:
             out.add(BLOCK_DAY + m * 100 + d)
     return frozenset(out)
+
+
+@lru_cache(maxsize=65_536)
+def dated_blocks(dates: tuple[Date, ...]) -> frozenset[int]:
+    """`entry_blocks`, remembered: on a large list the hundreds of entries of a common name
+    are split by date on first use (`Matcher._entries_reaching`), and birth dates repeat."""
+    return entry_blocks(dates)
 
 
 def entry_blocks(dates: Iterable[Date]) -> frozenset[int]:

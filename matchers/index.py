@@ -40,7 +40,7 @@ import numpy as np
 
 from matchers import tables
 from matchers.bound import NameTable
-from matchers.evidence import EvidenceTable, entry_blocks, query_blocks
+from matchers.evidence import EvidenceTable, dated_blocks, query_blocks
 from matchers.identity import Identity
 from matchers.names import NameForm
 from matchers.normalize import sound_key
@@ -605,7 +605,7 @@ class Matcher:
         if blocks is None:
             blocks = self._entry_blocks[fid] = {}
             for eid in have:
-                for code in entry_blocks(self._filed[eid].prepared.dates):
+                for code in dated_blocks(self._filed[eid].prepared.dates):
                     blocks.setdefault(code, []).append(eid)
         return {eid for code in codes for eid in blocks.get(code, ())}
 

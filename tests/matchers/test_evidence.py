@@ -141,6 +141,27 @@ def test_a_name_with_more_dates_than_slots_is_bounded_by_its_closest_date() -> N
     assert set(table.blocks(np.array([0]))) == entry_blocks([(1940, 1, 1)])
 
 
+def test_the_blocks_of_a_name_with_many_dates_follow_its_dates() -> None:
+    """Such a name sits in many postings, so its block codes are worked out once; they must
+    change when its dates do (a new entry, or its entries filed again)."""
+    table = EvidenceTable()
+
+    def file(dates: list[str]) -> list[tuple[int, int | None, int | None]]:
+        people = [prepare(Identity(names=["A B"], birth_dates=[d])) for d in dates]
+        for person in people:
+            table.add(0, person)
+        return [person.dates[0] for person in people]
+
+    table.reset(0)
+    filed = file(["1960-01-01", "1971-05-05", "1985-11-30"])
+    assert set(table.blocks(np.array([0]))) == entry_blocks(filed)
+    filed += file(["1999-09-09"])
+    assert set(table.blocks(np.array([0]))) == entry_blocks(filed)
+    table.reset(0)
+    filed = file(["1940-01-01", "1941-02-02", "1942-03-03"])
+    assert set(table.blocks(np.array([0]))) == entry_blocks(filed)
+
+
 @settings(max_examples=300, deadline=None)
 @given(_DATES, st.lists(_DATES, min_size=SLOTS + 1, max_size=8))
 @example("1985-02-28", ["1985-12-28", "1960-01-01", "1970-01-01"])  # the last month a digit off
