@@ -17,8 +17,8 @@ against a traveller's full date (his date, a digit off, day and month swapped, h
 year given alone) are looked up rather than scanned (pipeline data, 100,000 entries: 85 %
 of the names a traveller's words reach are such names, and bounding them by DOB_EXACT left
 25 names per traveller to score exactly, against under one). A listed nationality the
-traveller does not hold takes
-NATIONALITY_DIFFERENT off. The bound never underestimates `score._features`.
+traveller does not hold takes NATIONALITY_DIFFERENT off. The bound never underestimates
+`score._features`.
 """
 
 from __future__ import annotations
