@@ -8,47 +8,33 @@ comparisons over flat arrays, before the costlier name bound (`matchers.bound`).
 
 A name is held with the birth dates and nationalities of the entries that carry it: up to
 SLOTS distinct dates (NATIONALITY_SLOTS nationalities) in flat arrays, and whether one of
-its entries has none. Against those slots the date bound is exact (`score._date_pair` rule
-for rule, in one compiled pass over the names: `kernels.evidence_bounds`): two full dates
-of one year but different days take DOB_CONFLICT off. A common name on a large list is
-carried by dozens of entries born all over the century; every date of such a name is filed
-(`_by_date`, `_partial_years`), and the few that can be worth more than DOB_CONFLICT
-against a traveller's full date (his date, a digit off, day and month swapped, his month or
-year given alone) are looked up rather than scanned (pipeline data, 100,000 entries: 85 %
-of the names a traveller's words reach are such names, and bounding them by DOB_EXACT left
-25 names per traveller to score exactly, against under one). A listed nationality the
-traveller does not hold takes NATIONALITY_DIFFERENT off. The bound never underestimates
-`score._features`.
+its entries has none. A common name on a large list is carried by dozens of entries born all
+over the century: all of its dates are held in a pool of date codes instead, a segment per
+name, written again when its dates change (pipeline data, 100,000 entries: 62 % of the
+names a traveller's words reach are such names, with 5 dates each on average). Against the
+slots and the pool the date bound is exact (`score._date_pair` rule for rule, in one compiled
+pass over the names: `kernels.evidence_bounds`): two full dates of one year but different
+days take DOB_CONFLICT off. A listed nationality the traveller does not hold takes
+NATIONALITY_DIFFERENT off. The bound never underestimates `score._features`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import chain
 from typing import Any
 
 import numpy as np
 
 from matchers import kernels
 from matchers.bound import _Column
-from matchers.kernels import FIRST_YEAR, NATIONALITY_SLOTS, SLOTS
-from matchers.score import (
-    DOB_EXACT,
-    DOB_MONTH,
-    DOB_NEAR,
-    DOB_SWAP,
-    DOB_TYPO,
-    DOB_YEAR,
-    Date,
-    Prepared,
-)
+from matchers.kernels import NATIONALITY_SLOTS, SLOTS
+from matchers.score import Date, Prepared
 
 Array = np.ndarray[Any, Any]
+POOL_SLACK = 1_000_000  # garbage codes the pool may hold beyond its live ones (see _write_pool)
 ALWAYS = -1  # the block of names any traveller's dates may reach (see `blocks`)
 BLOCK_DAY = 100_000
-_NONE = np.zeros(0, dtype=np.int64)  # no names closer (a traveller without full dates)
-_NO_VALUES = np.zeros(0, dtype=np.float64)
 
 
 class EvidenceTable:
@@ -62,19 +48,19 @@ class EvidenceTable:
         self._d = _Column(np.int8)
         self._undated = _Column(np.bool_)  # an entry carrying the name has no date of birth
         self._many = _Column(np.bool_)  # more distinct dates than SLOTS
-        # Every date of a name with more than SLOTS (a common name on a large list), and
-        # those names under each date (month or day None: unknown).
+        # Every date of a name with more than SLOTS (a common name on a large list) ...
         self._dates_of: dict[int, set[Date]] = {}
         self._codes_of: dict[int, Array] = {}  # ... their `entry_blocks`, once asked for
-        self._by_date: dict[int, set[int]] = {}  # ... those given to the month at least (by
-        # `_code`)
-        # ... and the years of those given to the year or month only, as bits from FIRST_YEAR
-        # (a year outside the 128 bits is filed in _by_date as the year alone).
-        self._partial_years = (_Column(np.uint64), _Column(np.uint64))
-        # The names of _by_date worth more than DOB_CONFLICT against the last traveller's
-        # dates (sorted ids, an id once per date, and values): his names are bounded one
-        # after another.
-        self._special: tuple[tuple[Date, ...], Array, Array] | None = None
+        # ... and as `_code`s in the pool, from _pool_start[fid], _pool_len[fid] of them. A
+        # name whose dates changed is `_stale` until its segment is written again, at the end
+        # of the pool (before the next bound: a list loads without writing a segment per date).
+        self._pool = _Column(np.int64)
+        self._by_day = _Column(np.int64)  # the same dates, as (month * 100 + day) * 10_000 + year
+        self._pool_start = _Column(np.int64)
+        self._pool_len = _Column(np.int64)
+        self._stale: set[int] = set()
+        self._written: dict[int, int] = {}  # the length of each name's segment in the pool
+        self._live = 0  # codes in segments still in use (the rest is garbage, see _write_pool)
         self._country_ids: dict[str, int] = {}  # nationality -> code (from 1; 0 an empty slot)
         self._nat = _Column(np.int32)  # slot s of name fid at fid * NATIONALITY_SLOTS + s
         self._stateless = _Column(np.bool_)  # an entry carrying the name has no nationality
@@ -90,16 +76,9 @@ class EvidenceTable:
         for flag in (self._undated, self._many, self._stateless, self._many_nat):
             flag.set(fid, False)
         self._codes_of.pop(fid, None)
-        for date in self._dates_of.pop(fid, ()):
-            code = _code(date)
-            holders = self._by_date.get(code)
-            if holders is not None:
-                holders.discard(fid)
-                if not holders:
-                    del self._by_date[code]
-                self._special = None
-        for word in self._partial_years:
-            word.set(fid, 0)
+        if self._dates_of.pop(fid, None) is not None:
+            self._stale.discard(fid)
+            self._live -= self._written.pop(fid, 0)
 
     def add(self, fid: int, entry: Prepared) -> None:
         """Add the birth dates and nationalities of one more entry carrying the name."""
@@ -134,7 +113,7 @@ class EvidenceTable:
             if (y, m or 0, d or 0) in held:
                 continue
             free = next((s for s, h in zip(slots, held, strict=True) if h[0] == 0), None)
-            if free is None:  # the slots are full: from now on every date is filed
+            if free is None:  # the slots are full: from now on every date is in the pool
                 self._many.set(fid, True)
                 self._dates_of[fid] = set()
                 for hy, hm, hd in held:
@@ -146,21 +125,27 @@ class EvidenceTable:
             self._d.set(free, d or 0)
 
     def _file_date(self, fid: int, date: Date) -> None:
-        y, m, d = date
-        self._dates_of[fid].add(date)
-        self._codes_of.pop(fid, None)
-        if m is not None:
-            self._by_date.setdefault(_code(date), set()).add(fid)
-            self._special = None
-        if d is None:  # a partial date: its year in the masks
-            bit = y - FIRST_YEAR
-            if 0 <= bit < 128:
-                word = self._partial_years[bit // 64]
-                word.set(fid, int(word.get(fid)) | 1 << bit % 64)
-            else:  # a year the bits do not hold: filed as the year alone
-                self._dates_of[fid].add((y, None, None))
-                self._by_date.setdefault(_code((y, None, None)), set()).add(fid)
-                self._special = None
+        dates = self._dates_of[fid]
+        if date not in dates:
+            dates.add(date)
+            self._codes_of.pop(fid, None)
+            self._stale.add(fid)
+
+    def _write_pool(self) -> None:
+        """Write the segments of the names whose dates changed. Their old segments become
+        garbage; once garbage is most of the pool, every segment is written anew."""
+        stale, self._stale = self._stale, set()
+        if len(self._pool) - self._live > max(self._live, POOL_SLACK):
+            self._pool, self._by_day = _Column(np.int64), _Column(np.int64)
+            self._written, self._live = {}, 0
+            stale = set(self._dates_of)
+        for fid in stale:
+            codes = sorted(_code(date) for date in self._dates_of[fid])
+            self._by_day.extend(sorted(c % 10_000 * 10_000 + c // 10_000 for c in codes))
+            self._pool_start.set(fid, self._pool.extend(codes))
+            self._pool_len.set(fid, len(codes))
+            self._live += len(codes) - self._written.get(fid, 0)
+            self._written[fid] = len(codes)
 
     def blocks(self, fids: Array) -> dict[int, Array]:
         """The names `fids` split by the dates of birth they carry: under each year, under
@@ -208,17 +193,10 @@ class EvidenceTable:
         return codes
 
     def upper_bounds(self, query: Prepared, fids: Array) -> Array:
-        """For each name id, the most its entries' dates of birth and nationality can add.
-
-        Against a full traveller date, a name with more dates than its slots is worth
-        DOB_CONFLICT or less but for the dates `_closer` lists: those are looked up in
-        `_by_date` (`_closer_names`), the partial years are bits. (A partial traveller date
-        bounds such names by DOB_EXACT: passports carry full dates.)"""
+        """For each name id, the most its entries' dates of birth and nationality can add."""
+        if self._stale:
+            self._write_pool()
         dates = query.dates
-        if dates and all(m is not None and d is not None for _, m, d in dates):
-            closer_ids, closer_values = self._closer_names(dates)
-        else:
-            closer_ids, closer_values = _NONE, _NO_VALUES
         bounds: Array = kernels.evidence_bounds(
             fids,
             np.array([(y, m or 0, d or 0) for y, m, d in dates], dtype=np.int64).reshape(-1, 3),
@@ -228,85 +206,21 @@ class EvidenceTable:
             self._d.data,
             self._undated.data,
             self._many.data,
-            self._partial_years[0].data,
-            self._partial_years[1].data,
-            closer_ids,
-            closer_values,
+            self._pool.data,
+            self._by_day.data,
+            self._pool_start.data,
+            self._pool_len.data,
             self._nat.data,
             self._many_nat.data,
             self._stateless.data,
         )
         return bounds
 
-    def _closer_names(self, dates: tuple[Date, ...]) -> tuple[Array, Array]:
-        """The names of `_by_date` with a date `_closer` to the traveller's, by id (an id
-        once per such date), and the dates' values."""
-        if self._special is not None and self._special[0] == dates:
-            return self._special[1], self._special[2]
-        by_date = self._by_date
-        held: list[set[int]] = []
-        worth: list[float] = []
-        for date in dates:
-            for code, value in zip(*_closer(date), strict=True):
-                holders = by_date.get(code)
-                if holders:
-                    held.append(holders)
-                    worth.append(value)
-        count = sum(map(len, held))
-        ids: Array = np.fromiter(chain.from_iterable(held), dtype=np.int64, count=count)
-        values: Array = np.repeat(np.array(worth, dtype=np.float64), [len(h) for h in held])
-        order = np.argsort(ids)
-        self._special = (dates, ids[order], values[order])
-        return ids[order], values[order]
-
 
 def _code(date: Date) -> int:
-    """A date as one integer, as `_by_date` files it (month or day 0: unknown)."""
+    """A date as one integer, as the pool holds it (month or day 0: unknown)."""
     y, m, d = date
     return y * 10_000 + (m or 0) * 100 + (d or 0)
-
-
-@lru_cache(maxsize=4096)
-def _closer(date: Date) -> tuple[tuple[int, ...], tuple[float, ...]]:
-    """The listed dates given to the month at least worth more than DOB_CONFLICT against a
-    full traveller date, as `_code`s, with their value (`score._date_pair`): the same date,
-    day and month swapped, a digit off, the same month (partial dates of the year or one
-    apart are in `EvidenceTable._partial_years`). The traveller's own date is listed more
-    than once: its best value counts."""
-    y, m, d = date
-    assert m is not None and d is not None  # (the caller's: a full date)
-    year, day = y * 10_000, m * 100 + d
-    codes = [  # a digit of the year, the month or the day off
-        *(
-            (y + (k - y // step % 10) * step) * 10_000 + day
-            for step in (1000, 100, 10, 1)
-            for k in range(10)
-        ),
-        *(year + month * 100 + d for month in _digit_off(m, 12)),
-        *(year + m * 100 + other for other in _digit_off(d, 31)),
-    ]
-    values = [DOB_TYPO] * len(codes)
-    codes += [year - 10_000, year + 10_000, year, year + m * 100, year + day]
-    values += [DOB_NEAR, DOB_NEAR, DOB_YEAR, DOB_MONTH, DOB_EXACT]  # (years out of the bits)
-    if d <= 12 and d != m:
-        codes.append(year + d * 100 + m)
-        values.append(DOB_SWAP)
-    return tuple(codes), tuple(values)
-
-
-@lru_cache(maxsize=64)
-def _digit_off(n: int, top: int) -> tuple[int, ...]:
-    """The numbers from 1 to `top` written with two digits one digit off `n` (and `n`)."""
-    return tuple(
-        sorted(
-            {
-                n + (k - n // step % 10) * step
-                for step in (10, 1)
-                for k in range(10)
-                if 0 < n + (k - n // step % 10) * step <= top
-            }
-        )
-    )
 
 
 def query_blocks(dates: Iterable[Date]) -> frozenset[int]:

@@ -55,6 +55,7 @@ from matchers.score import (
     NATIONALITY_SAME,
     SHORT_SIDE,
     SINGLE_WORD_FACTOR,
+    Date,
     NameMatch,
     Prepared,
     best_name,
@@ -367,9 +368,9 @@ class Matcher:
             have = self._name_entries[fid]
             if isinstance(have, str):
                 self._name_entries[fid] = {have, eid}
-            else:
+            elif eid not in have:
                 have.add(eid)
-            self._entry_blocks.pop(fid, None)
+                self._block_entry(fid, have, eid, prepared.dates)
             self._evidence.add(fid, prepared)
             self._forget_blocks(fid)
             return fid
@@ -399,14 +400,48 @@ class Matcher:
                     self._near.setdefault(d, set()).add(s)
         return fid
 
-    def _unfile_name(self, fid: int, eid: str) -> None:
+    def _block_entry(self, fid: int, entries: set[str], eid: str, dates: tuple[Date, ...]) -> None:
+        """A name's entries are split by date (see `_entries_reaching`) as they are filed,
+        once it has MANY_ENTRIES: a large list loads a few seconds slower, instead of its
+        first thousand travellers waiting while their common names are split."""
+        if not self._date_blocks:
+            return  # no traveller's dates rule an entry out
+        blocks = self._entry_blocks.get(fid)
+        if blocks is None:
+            if len(entries) < MANY_ENTRIES:
+                return
+            blocks = self._entry_blocks[fid] = {}
+            for other in entries - {eid}:
+                for code in dated_blocks(self._filed[other].prepared.dates):
+                    blocks.setdefault(code, []).append(other)
+        for code in dated_blocks(dates):
+            blocks.setdefault(code, []).append(eid)
+
+    def _unblock_entry(
+        self, fid: int, entries: set[str], eid: str, dates: tuple[Date, ...]
+    ) -> None:
+        blocks = self._entry_blocks.get(fid)
+        if blocks is None:
+            return
+        if len(entries) < MANY_ENTRIES:
+            del self._entry_blocks[fid]
+            return
+        for code in dated_blocks(dates):
+            held = blocks[code]
+            held.remove(eid)
+            if not held:
+                del blocks[code]
+
+    def _unfile_name(self, fid: int, eid: str, dates: tuple[Date, ...]) -> None:
         entries = self._name_entries[fid]
-        self._entry_blocks.pop(fid, None)
         if isinstance(entries, str):
             if entries != eid:
                 return
         else:
+            if eid not in entries:
+                return
             entries.discard(eid)
+            self._unblock_entry(fid, entries, eid, dates)
             if len(entries) == 1:
                 self._name_entries[fid] = next(iter(entries))
             if entries:
@@ -470,7 +505,7 @@ class Matcher:
         if filed is None:
             return False
         for fid in filed.names:
-            self._unfile_name(fid, entry_id)
+            self._unfile_name(fid, entry_id, filed.prepared.dates)
         for doc in filed.documents:
             ids = self._documents.get(doc)
             if ids is not None:
@@ -601,12 +636,7 @@ class Matcher:
             return (have,)
         if codes is None or len(have) < MANY_ENTRIES:
             return have
-        blocks = self._entry_blocks.get(fid)
-        if blocks is None:
-            blocks = self._entry_blocks[fid] = {}
-            for eid in have:
-                for code in dated_blocks(self._filed[eid].prepared.dates):
-                    blocks.setdefault(code, []).append(eid)
+        blocks = self._entry_blocks[fid]  # (see _block_entry)
         return {eid for code in codes for eid in blocks.get(code, ())}
 
     def match(self, identity: Identity, stats: MatchStats | None = None) -> list[Hit]:

@@ -41,8 +41,8 @@ from matchers.score import (
 Array = np.ndarray[Any, Any]
 SLOTS = 2  # birth-date slots per listed name (see matchers.evidence)
 NATIONALITY_SLOTS = 2  # nationality slots per listed name
-FIRST_YEAR = 1900  # the first year of the partial-year bits
 SURE = 1e-9  # float slack: a bound must never fall under the exact score
+SCAN = 12  # a name with this many dates or fewer in the pool is scanned, not searched
 
 
 @njit(cache=True, nogil=True)
@@ -54,6 +54,8 @@ def date_value(qy: int, qm: int, qd: int, y: int, m: int, d: int) -> float:
             return DOB_EXACT
         if qy == y and qm == d and qd == m:
             return DOB_SWAP
+        if qy != y and (qm != m or qd != d):
+            return DOB_DIFFERENT if abs(qy - y) > 1 else DOB_CONFLICT  # two digits off or more
         apart = 0
         a, b = qy, y
         for _ in range(4):  # the year's four digits
@@ -85,10 +87,10 @@ def evidence_bounds(
     ds: Array,
     undated: Array,
     many: Array,
-    low: Array,
-    high: Array,
-    closer_ids: Array,
-    closer_values: Array,
+    pool: Array,
+    by_day: Array,
+    pool_start: Array,
+    pool_len: Array,
     nat: Array,
     many_nat: Array,
     stateless: Array,
@@ -97,14 +99,11 @@ def evidence_bounds(
 
     `dates` holds the traveller's dates as (year, month, day) rows, 0 unknown; `countries`
     his nationality codes. A name's dates are its SLOTS slots, or, for a name with more
-    (`many`), its partial years as bits (`low`, `high`) and the best value of its full dates
-    close to the traveller's, from `closer_ids` (sorted; an id once per such date) and
-    `closer_values` (see `EvidenceTable._closer_names`).
+    (`many`), its segment of the pool: `pool_len[f]` codes year * 10,000 + month * 100 + day
+    from `pool_start[f]`, sorted, and the same dates as (month * 100 + day) * 10,000 + year,
+    sorted, in `by_day` (see `EvidenceTable._write_pool` and `_pool_value`).
     """
     out = np.empty(len(fids))
-    partial = False
-    for k in range(len(dates)):
-        partial |= dates[k, 1] == 0 or dates[k, 2] == 0
     for i in range(len(fids)):
         f = fids[i]
         nationality = 0.0
@@ -122,20 +121,8 @@ def evidence_bounds(
             continue
         best = 0.0 if undated[f] else -np.inf
         if many[f]:
-            value = DOB_EXACT if partial else DOB_CONFLICT
-            if not partial:
-                for k in range(len(dates)):
-                    for year in (dates[k, 0] - 1, dates[k, 0], dates[k, 0] + 1):
-                        bit = year - FIRST_YEAR
-                        if 0 <= bit < 128:
-                            word = low[f] if bit < 64 else high[f]
-                            if (word >> np.uint64(bit % 64)) & np.uint64(1):
-                                value = max(value, DOB_YEAR if year == dates[k, 0] else DOB_NEAR)
-                at = np.searchsorted(closer_ids, f)
-                while at < len(closer_ids) and closer_ids[at] == f:  # each of its dates
-                    value = max(value, closer_values[at])
-                    at += 1
-            best = max(best, value)
+            segment = slice(pool_start[f], pool_start[f] + pool_len[f])
+            best = max(best, _pool_value(dates, pool[segment], by_day[segment]))
         else:
             for s in range(f * SLOTS, (f + 1) * SLOTS):
                 if ys[s] == 0:
@@ -146,6 +133,33 @@ def evidence_bounds(
                     )
         out[i] = (best if best > -np.inf else 0.0) + nationality
     return out
+
+
+@njit(cache=True, nogil=True)
+def _pool_value(dates: Array, codes: Array, by_day: Array) -> float:
+    """The best `date_value` of the traveller's `dates` against a name's dates in the pool.
+
+    Only a date of his year or one apart, or of his day and month (a year one digit off),
+    is worth more than DOB_DIFFERENT: a name with more than SCAN dates is searched for
+    those, sorted as they are by year and by day.
+    """
+    best = DOB_DIFFERENT
+    for k in range(len(dates)):
+        qy, qm, qd = dates[k, 0], dates[k, 1], dates[k, 2]
+        if len(codes) <= SCAN:
+            near = codes
+        else:
+            lo = np.searchsorted(codes, (qy - 1) * 10_000)
+            near = codes[lo : np.searchsorted(codes, (qy + 2) * 10_000)]
+        for code in near:
+            y, m, d = code // 10_000, code // 100 % 100, code % 100
+            best = max(best, date_value(qy, qm, qd, y, m, d))
+        if len(codes) > SCAN and qm > 0 and qd > 0:
+            day = (qm * 100 + qd) * 10_000
+            lo = np.searchsorted(by_day, day)
+            for code in by_day[lo : np.searchsorted(by_day, day + 10_000)]:
+                best = max(best, date_value(qy, qm, qd, code % 10_000, qm, qd))
+    return best
 
 
 @njit(cache=True, nogil=True)

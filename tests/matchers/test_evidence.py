@@ -7,20 +7,12 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from matchers import Identity
-from matchers.evidence import (
-    ALWAYS,
-    NATIONALITY_SLOTS,
-    SLOTS,
-    EvidenceTable,
-    entry_blocks,
-    query_blocks,
-)
-from matchers.kernels import date_value
+from matchers import Identity, evidence
+from matchers.evidence import ALWAYS, EvidenceTable, entry_blocks, query_blocks
+from matchers.kernels import NATIONALITY_SLOTS, SCAN, SLOTS, date_value
 from matchers.score import (
     DOB_CONFLICT,
     DOB_DIFFERENT,
-    DOB_YEAR,
     NATIONALITY_DIFFERENT,
     NATIONALITY_SAME,
     _date_pair,
@@ -36,6 +28,7 @@ _DATES = st.builds(
     st.sampled_from([1, 3, 12, 28]),
     st.sampled_from([4, 7, 10]),
 )
+_FAR = [f"1960-{month:02d}-01" for month in range(1, SCAN + 1)]  # a name's many other dates
 _PEOPLE = st.builds(
     lambda dates, nats: Identity(names=["X Y"], birth_dates=dates, nationalities=nats),
     st.lists(_DATES, max_size=3),
@@ -66,8 +59,8 @@ def test_bound_never_underestimates(
     assert len(set(bounds)) == 1  # the same name thrice: one bound
     for person in entries:
         assert _evidence(query, person) <= bounds[0] + 1e-9, (query, person)
-    fits = len(entries) == 1 and len(set(entries[0].birth_dates)) <= SLOTS
-    if fits and len(set(entries[0].nationalities)) <= NATIONALITY_SLOTS:  # exact, then
+    one = len(entries) == 1
+    if one and len(set(entries[0].nationalities)) <= NATIONALITY_SLOTS:  # exact, then
         assert bounds[0] == _evidence(query, entries[0]), (query, entries)
 
 
@@ -162,13 +155,51 @@ def test_the_blocks_of_a_name_with_many_dates_follow_its_dates() -> None:
     assert set(table.blocks(np.array([0]))) == entry_blocks(filed)
 
 
+def test_the_pool_of_dates_is_rewritten_and_compacted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name with many dates filed again and again (a list updated live): its bound follows
+    its latest dates, and the segments left behind are dropped once they outweigh the rest."""
+    monkeypatch.setattr(evidence, "POOL_SLACK", 0)
+    table = EvidenceTable()
+    traveller = prepare(Identity(names=["A B"], birth_dates=["1985-03-02"]))
+    for year in range(1950, 1990):
+        for fid in (0, 1):
+            table.reset(fid)
+            for day in (1, 2, 3, 4):
+                date = f"{year + fid}-03-0{day}"
+                table.add(fid, prepare(Identity(names=["A B"], birth_dates=[date])))
+        bounds = table.upper_bounds(traveller, np.array([0, 1])).tolist()
+        expected = [
+            max(_date_pair((1985, 3, 2), (year + fid, 3, day))[0] for day in (1, 2, 3, 4))
+            for fid in (0, 1)
+        ]
+        assert bounds == expected, year
+        assert len(table._pool) <= 2 * 8  # two names of four dates, and as much garbage
+
+
 @settings(max_examples=300, deadline=None)
-@given(_DATES, st.lists(_DATES, min_size=SLOTS + 1, max_size=8))
+@given(_DATES, st.lists(_DATES, min_size=SLOTS + 1, max_size=SCAN))
 @example("1985-02-28", ["1985-12-28", "1960-01-01", "1970-01-01"])  # the last month a digit off
 @example("1985-03-21", ["1985-03-31", "1960-01-01", "1970-01-01"])  # the last day a digit off
 def test_the_closest_date_of_a_name_with_many_is_found(query: str, listed: list[str]) -> None:
-    """For a full traveller date, the bound of a name with more dates than its slots is the
-    scorer's best date value whenever that beats DOB_CONFLICT (else DOB_CONFLICT)."""
+    """The bound of a name with more dates than its slots is the scorer's best value of any
+    of its dates, for a full or a partial traveller date (a few dates: scanned)."""
+    _assert_the_best_date_is_found(query, listed)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DATES, st.lists(_DATES, min_size=SCAN + 1, max_size=4 * SCAN, unique=True))
+@example("1985-03-12", [*_FAR, "1984-07"])  # the year before, partial
+@example("1985-03-12", [*_FAR, "1986-11-30"])  # the year after
+@example("1985-03-12", [*_FAR, "1995-03-12"])  # his day, a digit of the year off
+def test_the_closest_date_of_a_name_with_more_dates_is_searched(
+    query: str, listed: list[str]
+) -> None:
+    """The same with more than SCAN dates: the dates of his years and of his day are
+    searched for, and nothing else is worth more than DOB_DIFFERENT."""
+    _assert_the_best_date_is_found(query, listed)
+
+
+def _assert_the_best_date_is_found(query: str, listed: list[str]) -> None:
     table = EvidenceTable()
     table.reset(0)
     for date in listed:
@@ -181,11 +212,7 @@ def test_the_closest_date_of_a_name_with_many_is_found(query: str, listed: list[
     got = float(
         table.upper_bounds(prepare(Identity(names=["A"], birth_dates=[query])), np.array([0]))[0]
     )
-    assert got >= best
-    month_only_that_year = any(len(d) == 7 and d[:4] == query[:4] for d in listed)
-    if q[0][1] is not None and q[0][2] is not None and len(set(listed)) > SLOTS:
-        # exact, but for a month-only date of his year, held as the year (DOB_YEAR at most)
-        assert got == max(best, DOB_YEAR if month_only_that_year else DOB_CONFLICT)
+    assert got == best
 
 
 @settings(max_examples=500, deadline=None)
