@@ -32,9 +32,7 @@ from matchers.score import (
     COMMON_PENALTY,
     DISTINCTIVE_INFO,
     NAME_MAX,
-    SOUND_FLOOR,
     SOUND_KEY_MIN,
-    SOUND_MIN,
 )
 
 Array = np.ndarray[Any, Any]
@@ -172,37 +170,27 @@ class NameTable:
         sim: Array = process.cdist(
             qs, ls, scorer=Indel.normalized_similarity, workers=1, dtype=np.float64
         )
-        qkeys = np.array([self._query_key(s) for s in qs])
-        floor = (
-            (qkeys[:, None] == self._spelling_key.data[sids][None, :])
-            & (sim >= SOUND_MIN)
-            & (sim < SOUND_FLOOR)
-        )
-        sim[floor] = SOUND_FLOOR
         groups = tables.surname_groups()
-        first, one = self._first.data[sids], self._one_letter.data[sids]
         for r, q in enumerate(qs):
             group = groups.get(q)
-            if group is not None:
+            if group is not None:  # (Lee / Yi / Rhee: 0.95, see score.word_similarity)
                 members = np.array(
                     [self._spelling_ids.get(s, -1) for s in group if s != q], dtype=np.int64
                 )
                 cols = np.minimum(np.searchsorted(sids, members), len(sids) - 1)
                 sim[r, cols[sids[cols] == members]] = 0.95
-            if len(q) == 1:
-                sim[r, :] = np.where(first == ord(q), np.where(one, 1.0, 0.75), 0.0)
-        initials = np.flatnonzero(one)
-        if len(initials):
-            q_first = np.array([ord(q[0]) for q in qs])[:, None]
-            q_one = np.array([len(q) == 1 for q in qs])[:, None]
-            sim[:, initials] = np.where(
-                q_first == first[initials][None, :], np.where(q_one, 1.0, 0.75), 0.0
-            )
-        if len(query.units) == len(qs):
-            return sim
         sizes = np.array([len(u.spellings) for u in query.units], dtype=np.int64)
-        starts = np.cumsum(sizes) - sizes
-        return np.maximum.reduceat(sim, starts, axis=0)
+        unit_sim: Array = kernels.unit_similarities(
+            sim,
+            np.array([self._query_key(s) for s in qs], dtype=np.int64),
+            self._spelling_key.data[sids],
+            np.array([ord(q[0]) if q else 0 for q in qs], dtype=np.int32),
+            np.array([len(q) == 1 for q in qs]),
+            self._first.data[sids],
+            self._one_letter.data[sids],
+            np.cumsum(sizes) - sizes,
+        )
+        return unit_sim
 
     def _query_key(self, s: str) -> int:
         if len(s) < 3:
@@ -228,7 +216,7 @@ class NameTable:
         flat = self._spelling_of_unit.data[
             _spans(self._s_start.data[fids], self._s_len.data[fids])[0]
         ]
-        spellings, columns = np.unique(flat, return_inverse=True)
+        spellings, columns = kernels.columns_of(flat)
         bounds: Array = kernels.name_bounds(
             fids,
             self._similarities(query, spellings),

@@ -197,10 +197,16 @@ Blocks = tuple[frozenset[int], Callable[[Array], dict[int, Array]]]
 
 
 def _union(small: list[int], arrays: list[Array]) -> Array:
-    """The distinct ids of both, as one array."""
-    if not arrays:
-        return np.unique(np.array(small, dtype=np.int64))
-    return np.unique(np.concatenate([np.array(small, dtype=np.int64), *arrays]))
+    """The distinct ids of both, as one sorted array (sorted and masked: `np.unique` costs
+    three times as much on the few hundred ids of a traveller)."""
+    ids = np.array(small, dtype=np.int64)
+    if arrays:
+        ids = np.concatenate([ids, *arrays])
+    ids.sort()
+    keep = np.empty(len(ids), dtype=np.bool_)
+    keep[:1] = True
+    np.not_equal(ids[1:], ids[:-1], out=keep[1:])
+    return ids[keep]
 
 
 @dataclass(slots=True)

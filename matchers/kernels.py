@@ -36,6 +36,8 @@ from matchers.score import (
     NATIONALITY_SAME,
     SHORT_SIDE,
     SINGLE_WORD_FACTOR,
+    SOUND_FLOOR,
+    SOUND_MIN,
 )
 
 Array = np.ndarray[Any, Any]
@@ -243,4 +245,50 @@ def name_bounds(
         if value > 0:
             rarity = -COMMON_PENALTY * max(0.0, 1.0 - min(got_q, got_l) / DISTINCTIVE_INFO)
         out[i] = max(0.0, value + rarity) + SURE
+    return out
+
+
+@njit(cache=True, nogil=True)
+def columns_of(flat: Array) -> tuple[Array, Array]:
+    """The distinct values of `flat`, sorted, and each value's place among them
+    (`np.unique(flat, return_inverse=True)`, without its fixed cost)."""
+    order = np.argsort(flat)
+    inverse = np.empty(len(flat), dtype=np.int64)
+    distinct = np.empty(len(flat), dtype=flat.dtype)
+    n = -1
+    for i in order:
+        if n < 0 or flat[i] != distinct[n]:
+            n += 1
+            distinct[n] = flat[i]
+        inverse[i] = n
+    return distinct[: n + 1], inverse
+
+
+@njit(cache=True, nogil=True)
+def unit_similarities(
+    sim: Array,
+    q_keys: Array,
+    keys: Array,
+    q_first: Array,
+    q_one: Array,
+    first: Array,
+    one: Array,
+    row_starts: Array,
+) -> Array:
+    """`score.word_similarity`'s rules on a matrix of Indel similarities (query spelling x
+    listed spelling), then the best spelling of each query unit (rows `row_starts[u]` to
+    the next unit's): a shared sound key floors two alike spellings at SOUND_FLOOR, and an
+    initial matches a word of its letter (0.75) or the same initial (1.0)."""
+    units = len(row_starts)
+    out = np.zeros((units, sim.shape[1]))
+    for u in range(units):
+        end = row_starts[u + 1] if u + 1 < units else sim.shape[0]
+        for r in range(row_starts[u], end):
+            for c in range(sim.shape[1]):
+                v = sim[r, c]
+                if q_one[r] or one[c]:
+                    v = 0.0 if q_first[r] != first[c] else 1.0 if q_one[r] and one[c] else 0.75
+                elif q_keys[r] == keys[c] and SOUND_MIN <= v < SOUND_FLOOR:
+                    v = SOUND_FLOOR
+                out[u, c] = max(out[u, c], v)
     return out

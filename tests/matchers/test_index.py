@@ -10,7 +10,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from matchers import Hit, Identity, Matcher, compare, index
+from matchers import Hit, Identity, Matcher, compare, index, kernels
 from matchers.bound import NameTable
 from matchers.index import _Postings, _union
 from matchers.names import name_form
@@ -19,6 +19,7 @@ from matchers.score import (
     DEFAULT_THRESHOLD,
     NAME_MAX,
     SINGLE_WORD_FACTOR,
+    _unit_similarity,
     match_forms,
 )
 
@@ -303,6 +304,43 @@ def test_name_bound_never_underestimates(query: str, listed: list[str]) -> None:
         m = match_forms(q, form)
         assert m.value + m.rarity <= bound, (query, form.source)
         assert m.value + m.rarity <= cap, (query, form.source)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_WORDS, _WORDS)
+@example("J Smith", "J. Smith")  # the same initial
+@example("J Smith", "John Smith")  # an initial and a word of its letter
+@example("Lee Min Ho", "Yi Minho")  # a surname group
+@example("Mohammed Ali", "Muhammad Aly")  # a shared sound key
+def test_unit_similarities_are_the_scorers(query: str, listed: str) -> None:
+    """What the name bound starts from: each query unit's similarity with each listed
+    spelling is `score._unit_similarity`'s (at least, for a unit of two joined words)."""
+    table = NameTable()
+    form = name_form(listed)
+    table.add(0, form)
+    q = name_form(query)
+    texts = sorted({s for u in form.units for s in u.spellings})
+    sids = np.array(sorted(table._spelling_ids[t] for t in texts), dtype=np.int64)
+    got = table._similarities(q, sids)
+    for u, unit in enumerate(q.units):
+        joined = unit.mask & (unit.mask - 1) != 0
+        for c, sid in enumerate(sids.tolist()):
+            text = table._text.get(sid)
+            want = _unit_similarity(unit.spellings, (text,), False)[0]
+            if joined:
+                assert got[u, c] >= want - 1e-9, (query, listed, unit.spellings, text)
+            else:
+                assert got[u, c] == pytest.approx(want), (query, listed, unit.spellings, text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(-3, 40), max_size=60))
+def test_columns_of_is_unique_with_its_inverse(values: list[int]) -> None:
+    flat = np.array(values, dtype=np.int64)
+    distinct, inverse = kernels.columns_of(flat)
+    want, want_inverse = np.unique(flat, return_inverse=True)
+    assert distinct.tolist() == want.tolist()
+    assert inverse.tolist() == want_inverse.tolist()
 
 
 def test_names_sharing_one_word_are_bounded_by_the_single_word_cap() -> None:
