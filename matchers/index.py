@@ -30,7 +30,7 @@ scored, exactly as `compare` scores them, each once per traveller name.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
@@ -74,6 +74,7 @@ MAX_PAIR_UNITS = 8
 RARE_KEY_MIN = 64  # a word key is rare under max(RARE_KEY_MIN, len(list) / RARE_KEY_SHARE)
 RARE_KEY_SHARE = 2_000
 ALIKE_CACHE = 65_536
+QUERY_CACHE = 16_384  # traveller names whose postings are remembered (see _query_postings)
 MANY_ENTRIES = 16  # a name carried by this many entries keeps them split by date once matched
 DIRECT = 8  # so few candidate names are scored exactly at once (cheaper than bounding them)
 SLACK = 1e-4  # scores are rounded to 4 places: a bound this close to the threshold may alert
@@ -153,17 +154,10 @@ class _Postings:
         have = self._ids.get(key)
         return 0 if have is None else 1 if isinstance(have, int) else len(have)
 
-    def gather(
-        self,
-        keys: Iterable[object],
-        small: list[int],
-        arrays: list[Array],
-        blocks: Blocks | None = None,
-    ) -> None:
-        """Put the ids under each of `keys` into `small` (a few) or `arrays` (a large posting:
-        only its names in the date blocks `blocks` asks for, when given). One call for all of
-        a traveller's keys: most name one or two ids, and a call per key cost more than the
-        look-ups."""
+    def gather(self, keys: Iterable[object], small: list[int], large: list[Large]) -> None:
+        """Put the ids under each of `keys` into `small` (a few), or the posting into `large`
+        (gathered by `gather_large`, by date block). One call for all of a traveller's keys:
+        most name one or two ids, and a call per key cost more than the look-ups."""
         ids = self._ids
         for key in keys:
             have = ids.get(key)
@@ -174,13 +168,15 @@ class _Postings:
             elif len(have) < BIG_POSTING:
                 small.extend(have)
             else:
-                self._gather_large(key, have, arrays, blocks)
+                large.append((self, key))
 
-    def _gather_large(
-        self, key: object, have: Collection[int], arrays: list[Array], blocks: Blocks | None
-    ) -> None:
+    def gather_large(self, key: object, arrays: list[Array], blocks: Blocks | None) -> None:
+        """Put a large posting's ids into `arrays`: only its names in the date blocks
+        `blocks` asks for, when given."""
         got = self._arrays.get(key)
         if got is None:
+            have = self._ids[key]
+            assert not isinstance(have, int)  # (a large posting)
             got = self._arrays[key] = np.fromiter(have, dtype=np.int64, count=len(have))
         if blocks is None:
             arrays.append(got)
@@ -194,14 +190,13 @@ class _Postings:
 
 # The date blocks a query reaches, and how to split a posting into blocks.
 Blocks = tuple[frozenset[int], Callable[[Array], dict[int, Array]]]
+Large = tuple[_Postings, object]  # a large posting, by its key
 
 
-def _union(small: list[int], arrays: list[Array]) -> Array:
-    """The distinct ids of both, as one sorted array (sorted and masked: `np.unique` costs
+def _union(arrays: list[Array]) -> Array:
+    """The distinct ids of all, as one sorted array (sorted and masked: `np.unique` costs
     three times as much on the few hundred ids of a traveller)."""
-    ids = np.array(small, dtype=np.int64)
-    if arrays:
-        ids = np.concatenate([ids, *arrays])
+    ids = np.concatenate(arrays)
     ids.sort()
     keep = np.empty(len(ids), dtype=np.bool_)
     keep[:1] = True
@@ -338,6 +333,9 @@ class Matcher:
         self._vocabulary: dict[str, int] = {}  # spelling -> names using it
         self._near: dict[str, set[str]] = {}  # a spelling or one deletion of it -> spellings
         self._alike_cache: dict[str, frozenset[str]] = {}
+        # What a traveller name's keys gather before date blocks (see _query_postings), by
+        # name: names repeat at a border, and any change to the postings empties it.
+        self._query_cache: dict[str, tuple[Array, tuple[Large, ...]]] = {}
         for entry in entries:
             self.upsert(entry)
 
@@ -382,6 +380,7 @@ class Matcher:
             return fid
         fid = self._next_id
         self._next_id += 1
+        self._query_cache.clear()
         filed = self._keys(form)
         self._name_ids[form.source] = fid
         self._names[fid] = form
@@ -456,6 +455,7 @@ class Matcher:
                     self._evidence.add(fid, self._filed[other].prepared)
                 self._forget_blocks(fid)
                 return
+        self._query_cache.clear()
         filed = self._keys(self._names.pop(fid))
         del self._name_entries[fid]
         del self._name_ids[filed.form.source]
@@ -587,24 +587,37 @@ class Matcher:
         return {sound_key(v) for v in self._vocabulary if any(v.startswith(s) for s in spellings)}
 
     def _candidate_names(self, form: NameForm, blocks: Blocks | None) -> Array:
+        small, large = self._query_postings(form)
+        arrays = [small]
+        for postings, key in large:
+            postings.gather_large(key, arrays, blocks)
+        return _union(arrays)
+
+    def _query_postings(self, form: NameForm) -> tuple[Array, tuple[Large, ...]]:
+        """The ids of the small postings a traveller name's keys reach, and its large
+        postings (split by date blocks when gathered)."""
+        got = self._query_cache.get(form.source)
+        if got is not None:
+            return got
         units = self._query_units(form)
         small: list[int] = []
-        arrays: list[Array] = []
+        large: list[Large] = []
         # A listed name reaches an alert by its anchors or by the traveller's: every pair
         # of the traveller's among the listed anchored pairs, his anchored pairs among all.
         anchored, rest = _pairs(units, _anchors(form, self._anchor_share))
-        self._pairs.gather(anchored | rest, small, arrays, blocks)
-        self._other_pairs.gather(anchored, small, arrays, blocks)
+        self._pairs.gather(anchored | rest, small, large)
+        self._other_pairs.gather(anchored, small, large)
         words = {k for _, _, keys in units for k in keys}
-        self._solo.gather(words, small, arrays, blocks)
+        self._solo.gather(words, small, large)
         if _content_count(form) <= 1:
-            self._words.gather(words, small, arrays, blocks)
+            self._words.gather(words, small, large)
         elif self._one_word_alerts:
             rare = max(RARE_KEY_MIN, len(self._names) // RARE_KEY_SHARE)
-            self._words.gather(
-                (k for k in words if self._words.size(k) <= rare), small, arrays, blocks
-            )
-        return _union(small, arrays)
+            self._words.gather((k for k in words if self._words.size(k) <= rare), small, large)
+        if len(self._query_cache) >= QUERY_CACHE:
+            self._query_cache.clear()
+        got = self._query_cache[form.source] = (np.array(small, dtype=np.int64), tuple(large))
+        return got
 
     def _codes(self, prepared: Prepared) -> frozenset[int] | None:
         """The date blocks a traveller's dates reach (None: every block)."""

@@ -240,6 +240,18 @@ def test_a_new_date_resplits_only_the_postings_of_its_name() -> None:
     )
 
 
+def test_names_filed_after_a_match_are_found_by_the_same_traveller_name() -> None:
+    """What a traveller name's keys reach is remembered from one crossing to the next (names
+    repeat at a border); filing or unfiling a listed name must not leave it stale."""
+    m = Matcher([Entry("a", Identity(names=["Zhakyp Tursunbaev"]))])
+    query = Identity(names=["ZHAKYP TURSUNBAEV"])
+    assert [h.entry_id for h in m.match(query)] == ["a"]
+    m.upsert(Entry("b", Identity(names=["Zhakyp Tursunbayev"])))
+    assert sorted(h.entry_id for h in m.match(query)) == ["a", "b"]
+    m.remove("a")
+    assert [h.entry_id for h in m.match(query)] == ["b"]
+
+
 def test_entries_of_a_common_name_split_by_date() -> None:
     # One name carried by 40 entries (as a common name is on a large list): a traveller born
     # 1985-03-02 reaches only the entries his dates allow, and the split follows the entries.
@@ -449,8 +461,11 @@ def test_postings_hold_what_was_filed(ops: list[tuple[bool, int, int]]) -> None:
         (postings.add if add else postings.discard)(key, fid)
         (model[key].add if add else model[key].discard)(fid)
         small: list[int] = []
-        arrays: list[np.ndarray] = []  # type: ignore[type-arg]
-        postings.gather([key], small, arrays)
-        assert sorted(_union(small, arrays).tolist()) == sorted(model[key])
+        large: list[tuple[_Postings, object]] = []
+        postings.gather([key], small, large)
+        arrays = [np.array(small, dtype=np.int64)]
+        for posting, large_key in large:
+            posting.gather_large(large_key, arrays, None)
+        assert sorted(_union(arrays).tolist()) == sorted(model[key])
         assert postings.size(key) == len(model[key])
     assert len(postings) == sum(1 for ids in model.values() if ids)
