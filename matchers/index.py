@@ -75,6 +75,7 @@ RARE_KEY_MIN = 64  # a word key is rare under max(RARE_KEY_MIN, len(list) / RARE
 RARE_KEY_SHARE = 2_000
 ALIKE_CACHE = 65_536
 QUERY_CACHE = 16_384  # traveller names whose postings are remembered (see _query_postings)
+NAME_MATCHES = 65_536  # exact name scores remembered (see _name_match)
 MANY_ENTRIES = 16  # a name carried by this many entries keeps them split by date once matched
 DIRECT = 8  # so few candidate names are scored exactly at once (cheaper than bounding them)
 SLACK = 1e-4  # scores are rounded to 4 places: a bound this close to the threshold may alert
@@ -336,6 +337,7 @@ class Matcher:
         # What a traveller name's keys gather before date blocks (see _query_postings), by
         # name: names repeat at a border, and any change to the postings empties it.
         self._query_cache: dict[str, tuple[Array, tuple[Large, ...]]] = {}
+        self._name_matches: dict[tuple[str, int], NameMatch] = {}  # see _name_match
         for entry in entries:
             self.upsert(entry)
 
@@ -658,6 +660,17 @@ class Matcher:
         blocks = self._entry_blocks[fid]  # (see _block_entry)
         return {eid for code in codes for eid in blocks.get(code, ())}
 
+    def _name_match(self, q: NameForm, fid: int) -> NameMatch:
+        """`match_forms` of a traveller name and a listed one, remembered: the same names
+        meet again at a border (a name id is never reused, and its form never changes)."""
+        key = (q.source, fid)
+        got = self._name_matches.get(key)
+        if got is None:
+            if len(self._name_matches) >= NAME_MATCHES:
+                self._name_matches.clear()
+            got = self._name_matches[key] = match_forms(q, self._names[fid])
+        return got
+
     def match(self, identity: Identity, stats: MatchStats | None = None) -> list[Hit]:
         """Every entry scoring at or above the threshold, best first (`stats`, if given, is
         filled with how much work it took, for the worker's metrics)."""
@@ -682,7 +695,7 @@ class Matcher:
                 order = order[bounds + SLACK >= self.threshold]
             scored_names += len(order)
             for fid in order.tolist():
-                m = match_forms(q, self._names[fid])
+                m = self._name_match(q, fid)
                 for eid in self._entries_reaching(fid, codes):
                     top = best.get(eid)
                     if top is None or m.better_than(top):
