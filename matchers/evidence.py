@@ -139,7 +139,7 @@ class EvidenceTable:
             self._pool, self._by_day = _Column(np.int64), _Column(np.int64)
             self._written, self._live = {}, 0
             stale = set(self._dates_of)
-        for fid in stale:
+        for fid in sorted(stale):  # (in the order of ids, as candidates are bounded)
             codes = sorted(_code(date) for date in self._dates_of[fid])
             self._by_day.extend(sorted(c % 10_000 * 10_000 + c // 10_000 for c in codes))
             self._pool_start.set(fid, self._pool.extend(codes))

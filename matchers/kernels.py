@@ -122,7 +122,12 @@ def evidence_bounds(
             out[i] = nationality
             continue
         best = 0.0 if undated[f] else -np.inf
-        if many[f]:
+        if many[f] and pool_len[f] <= SCAN:
+            for p in range(pool_start[f], pool_start[f] + pool_len[f]):
+                y, m, d = pool[p] // 10_000, pool[p] // 100 % 100, pool[p] % 100
+                for k in range(len(dates)):
+                    best = max(best, date_value(dates[k, 0], dates[k, 1], dates[k, 2], y, m, d))
+        elif many[f]:
             segment = slice(pool_start[f], pool_start[f] + pool_len[f])
             best = max(best, _pool_value(dates, pool[segment], by_day[segment]))
         else:
@@ -139,24 +144,21 @@ def evidence_bounds(
 
 @njit(cache=True, nogil=True)
 def _pool_value(dates: Array, codes: Array, by_day: Array) -> float:
-    """The best `date_value` of the traveller's `dates` against a name's dates in the pool.
+    """The best `date_value` of the traveller's `dates` against a name's dates in the pool
+    (more than SCAN of them: fewer are scanned).
 
     Only a date of his year or one apart, or of his day and month (a year one digit off),
-    is worth more than DOB_DIFFERENT: a name with more than SCAN dates is searched for
-    those, sorted as they are by year and by day.
+    is worth more than DOB_DIFFERENT: they are searched for, the dates being sorted by year
+    (`codes`) and by day (`by_day`).
     """
     best = DOB_DIFFERENT
     for k in range(len(dates)):
         qy, qm, qd = dates[k, 0], dates[k, 1], dates[k, 2]
-        if len(codes) <= SCAN:
-            near = codes
-        else:
-            lo = np.searchsorted(codes, (qy - 1) * 10_000)
-            near = codes[lo : np.searchsorted(codes, (qy + 2) * 10_000)]
-        for code in near:
+        lo = np.searchsorted(codes, (qy - 1) * 10_000)
+        for code in codes[lo : np.searchsorted(codes, (qy + 2) * 10_000)]:
             y, m, d = code // 10_000, code // 100 % 100, code % 100
             best = max(best, date_value(qy, qm, qd, y, m, d))
-        if len(codes) > SCAN and qm > 0 and qd > 0:
+        if qm > 0 and qd > 0:
             day = (qm * 100 + qd) * 10_000
             lo = np.searchsorted(by_day, day)
             for code in by_day[lo : np.searchsorted(by_day, day + 10_000)]:
