@@ -44,7 +44,6 @@ Array = np.ndarray[Any, Any]
 SLOTS = 2  # birth-date slots per listed name (see matchers.evidence)
 NATIONALITY_SLOTS = 2  # nationality slots per listed name
 SURE = 1e-9  # float slack: a bound must never fall under the exact score
-SCAN = 12  # a name with this many dates or fewer in the pool is scanned, not searched
 
 
 @njit(cache=True, nogil=True)
@@ -122,14 +121,9 @@ def evidence_bounds(
             out[i] = nationality
             continue
         best = 0.0 if undated[f] else -np.inf
-        if many[f] and pool_len[f] <= SCAN:
-            for p in range(pool_start[f], pool_start[f] + pool_len[f]):
-                y, m, d = pool[p] // 10_000, pool[p] // 100 % 100, pool[p] % 100
-                for k in range(len(dates)):
-                    best = max(best, date_value(dates[k, 0], dates[k, 1], dates[k, 2], y, m, d))
-        elif many[f]:
-            segment = slice(pool_start[f], pool_start[f] + pool_len[f])
-            best = max(best, _pool_value(dates, pool[segment], by_day[segment]))
+        if many[f]:
+            start = pool_start[f]
+            best = max(best, _pool_value(dates, pool, by_day, start, start + pool_len[f]))
         else:
             for s in range(f * SLOTS, (f + 1) * SLOTS):
                 if ys[s] == 0:
@@ -143,27 +137,41 @@ def evidence_bounds(
 
 
 @njit(cache=True, nogil=True)
-def _pool_value(dates: Array, codes: Array, by_day: Array) -> float:
-    """The best `date_value` of the traveller's `dates` against a name's dates in the pool
-    (more than SCAN of them: fewer are scanned).
+def _pool_value(dates: Array, pool: Array, by_day: Array, start: int, end: int) -> float:
+    """The best `date_value` of the traveller's `dates` against a name's dates, `pool[start:
+    end]` sorted by year and the same dates in `by_day` sorted by day.
 
     Only a date of his year or one apart, or of his day and month (a year one digit off),
-    is worth more than DOB_DIFFERENT: they are searched for, the dates being sorted by year
-    (`codes`) and by day (`by_day`).
+    is worth more than DOB_DIFFERENT: those are searched for.
     """
     best = DOB_DIFFERENT
     for k in range(len(dates)):
         qy, qm, qd = dates[k, 0], dates[k, 1], dates[k, 2]
-        lo = np.searchsorted(codes, (qy - 1) * 10_000)
-        for code in codes[lo : np.searchsorted(codes, (qy + 2) * 10_000)]:
-            y, m, d = code // 10_000, code // 100 % 100, code % 100
+        p, last = _first_at_least(pool, start, end, (qy - 1) * 10_000), (qy + 2) * 10_000
+        while p < end and pool[p] < last:
+            y, m, d = pool[p] // 10_000, pool[p] // 100 % 100, pool[p] % 100
             best = max(best, date_value(qy, qm, qd, y, m, d))
+            p += 1
         if qm > 0 and qd > 0:
             day = (qm * 100 + qd) * 10_000
-            lo = np.searchsorted(by_day, day)
-            for code in by_day[lo : np.searchsorted(by_day, day + 10_000)]:
-                best = max(best, date_value(qy, qm, qd, code % 10_000, qm, qd))
+            p = _first_at_least(by_day, start, end, day)
+            while p < end and by_day[p] < day + 10_000:
+                best = max(best, date_value(qy, qm, qd, by_day[p] % 10_000, qm, qd))
+                p += 1
     return best
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _first_at_least(sorted_: Array, lo: int, hi: int, value: int) -> int:
+    """The first place in sorted_[lo:hi] holding `value` or more (hi if none): a binary
+    search without the cost of slicing."""
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if sorted_[mid] < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 @njit(cache=True, nogil=True)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from matchers import Identity, evidence
 from matchers.evidence import ALWAYS, EvidenceTable, entry_blocks, query_blocks
-from matchers.kernels import NATIONALITY_SLOTS, SCAN, SLOTS, date_value
+from matchers.kernels import NATIONALITY_SLOTS, SLOTS, date_value
 from matchers.score import (
     DOB_CONFLICT,
     DOB_DIFFERENT,
@@ -28,7 +28,8 @@ _DATES = st.builds(
     st.sampled_from([1, 3, 12, 28]),
     st.sampled_from([4, 7, 10]),
 )
-_FAR = [f"1960-{month:02d}-01" for month in range(1, SCAN + 1)]  # a name's many other dates
+_MANY = 12  # dates of a name with many (its dates are searched, see kernels._pool_value)
+_FAR = [f"1960-{month:02d}-01" for month in range(1, _MANY + 1)]  # a name's many other dates
 _PEOPLE = st.builds(
     lambda dates, nats: Identity(names=["X Y"], birth_dates=dates, nationalities=nats),
     st.lists(_DATES, max_size=3),
@@ -177,25 +178,25 @@ def test_the_pool_of_dates_is_rewritten_and_compacted(monkeypatch: pytest.Monkey
 
 
 @settings(max_examples=300, deadline=None)
-@given(_DATES, st.lists(_DATES, min_size=SLOTS + 1, max_size=SCAN))
+@given(_DATES, st.lists(_DATES, min_size=SLOTS + 1, max_size=_MANY))
 @example("1985-02-28", ["1985-12-28", "1960-01-01", "1970-01-01"])  # the last month a digit off
 @example("1985-03-21", ["1985-03-31", "1960-01-01", "1970-01-01"])  # the last day a digit off
 def test_the_closest_date_of_a_name_with_many_is_found(query: str, listed: list[str]) -> None:
     """The bound of a name with more dates than its slots is the scorer's best value of any
-    of its dates, for a full or a partial traveller date (a few dates: scanned)."""
+    of its dates, for a full or a partial traveller date."""
     _assert_the_best_date_is_found(query, listed)
 
 
 @settings(max_examples=300, deadline=None)
-@given(_DATES, st.lists(_DATES, min_size=SCAN + 1, max_size=4 * SCAN, unique=True))
+@given(_DATES, st.lists(_DATES, min_size=_MANY + 1, max_size=4 * _MANY, unique=True))
 @example("1985-03-12", [*_FAR, "1984-07"])  # the year before, partial
 @example("1985-03-12", [*_FAR, "1986-11-30"])  # the year after
 @example("1985-03-12", [*_FAR, "1995-03-12"])  # his day, a digit of the year off
 def test_the_closest_date_of_a_name_with_more_dates_is_searched(
     query: str, listed: list[str]
 ) -> None:
-    """The same with more than SCAN dates: the dates of his years and of his day are
-    searched for, and nothing else is worth more than DOB_DIFFERENT."""
+    """The same with many dates: the dates of his years and of his day are searched for,
+    and nothing else is worth more than DOB_DIFFERENT."""
     _assert_the_best_date_is_found(query, listed)
 
 
