@@ -208,12 +208,16 @@ def name_bounds(
     )
     out = np.empty(len(fids))
     per_query = np.empty(q_units)
+    most = 1
+    for f in fids:
+        most = max(most, t_len[f])
+    best_unit = np.empty(2 * most - 1)  # (one buffer: an allocation per name cost more)
     at = 0  # the next listed spelling's place in `columns`
     for i in range(len(fids)):
         f = fids[i]
         n = t_len[f]
         per_query[:] = 0.0
-        best_unit = np.zeros(2 * n - 1)
+        best_unit[: 2 * n - 1] = 0.0
         for u in range(2 * n - 1):
             size = unit_size[u_start[f] + u]
             for q in range(q_units):
