@@ -254,8 +254,12 @@ def _apostrophe(m: re.Match[str]) -> str:
 
 
 def _latin_readings(text: str, family_first: bool) -> list[Reading]:
-    text = _APOSTROPHE.sub(_apostrophe, text)
-    plain, icao = latin_words(text), icao_words(text)
+    ascii_ = text.isascii()
+    if not ascii_ or "'" in text or "`" in text:  # the only apostrophes ASCII has
+        text = _APOSTROPHE.sub(_apostrophe, text)
+    plain = latin_words(text)
+    # ICAO respells only letters outside ASCII, and the words are lower-cased anyway
+    icao = plain if ascii_ else icao_words(text)
     if len(icao) != len(plain):
         icao = plain
     if any("abd" in w for w in plain):
@@ -300,10 +304,19 @@ def _title(word: str, text: str) -> bool:
     )
 
 
-@lru_cache(maxsize=65_536)
 def _joined(a: Token, b: Token) -> tuple[str, ...]:
     """Two adjacent words written as one (Min Jun = Minjun), in their first spellings."""
-    return tuple(dict.fromkeys(x + y for x in a.spellings[:3] for y in b.spellings[:3]))
+    xs, ys = a.spellings, b.spellings
+    if len(xs) == 1 and len(ys) == 1:  # most Latin words: cheaper than a cache look-up
+        return (xs[0] + ys[0],)
+    return _joined_spellings(xs[:3], ys[:3])
+
+
+@lru_cache(maxsize=65_536)
+def _joined_spellings(xs: tuple[str, ...], ys: tuple[str, ...]) -> tuple[str, ...]:
+    """Every spelling of x followed by every spelling of y, once each (cached by spellings,
+    which hash faster than whole tokens: Hangul and Han words have several)."""
+    return tuple(dict.fromkeys(x + y for x in xs for y in ys))
 
 
 def _read_runs(text: str, script: str) -> list[Reading]:
@@ -338,7 +351,9 @@ def name_form(name: str) -> NameForm:
         script = script_of(text)
         if script == "Latin":
             family_part, _, given_part = text.partition(",")
-            if set(latin_words(given_part)) <= SUFFIXES:  # "RUBEN PESTANO LAVILLA, JR"
+            if not given_part:  # no comma, or nothing after it (then the text drops it)
+                text = family_part
+            elif set(latin_words(given_part)) <= SUFFIXES:  # "RUBEN PESTANO LAVILLA, JR"
                 text, given_part = family_part, ""
             if given_part:  # "FAMILY, Given" as lists write it
                 readings = [

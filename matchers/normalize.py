@@ -59,7 +59,9 @@ _ASCII_CONTROLS = {n: " " for n in [*range(0x20), 0x7F]}
 def clean(text: str) -> str:
     """NFKC, format characters (zero-width joiners, bidi marks) dropped, look-alikes folded."""
     if text.isascii():  # NFKC leaves ASCII alone, and it has no format characters
-        return " ".join(text.translate(_ASCII_CONTROLS).split())
+        if not text.isprintable():  # (only the controls are unprintable in ASCII)
+            text = text.translate(_ASCII_CONTROLS)
+        return " ".join(text.split())
     if _LATIN.search(text) and _CYRILLIC_GREEK.search(text):
         text = text.translate(_CONFUSABLE)  # before NFKC too: it turns lunate Ϲ into Σ
     text = unicodedata.normalize("NFKC", text)
@@ -111,7 +113,12 @@ def fold(text: str) -> str:
 
 def fold_document(number: str) -> str:
     """A document number as compared: upper case, separators and MRZ fillers removed."""
-    return re.sub(r"[^0-9A-Z]", "", unicodedata.normalize("NFKC", number).upper())
+    if number.isascii() and number.isalnum():  # most numbers: NFKC and the filter keep them
+        return number.upper()
+    return _NOT_DOCUMENT.sub("", unicodedata.normalize("NFKC", number).upper())
+
+
+_NOT_DOCUMENT = re.compile(r"[^0-9A-Z]")
 
 
 # Characters OCR and tired officers swap in document numbers.
@@ -122,7 +129,13 @@ _OCR = str.maketrans(
 
 def ocr_document(number: str) -> str:
     """A folded document number with OCR-confusable characters mapped to one symbol."""
-    return fold_document(number).translate(_OCR)
+    return ocr_folded(fold_document(number))
+
+
+def ocr_folded(folded: str) -> str:
+    """`ocr_document` of a number `fold_document` already folded (folding twice changes
+    nothing, so this skips the second pass)."""
+    return folded.translate(_OCR)
 
 
 _KEY_RULES = [

@@ -8,16 +8,16 @@ symmetric in its two identities, so `compare(a, b).score == compare(b, a).score`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from rapidfuzz.distance import Indel
 
 from matchers import tables
-from matchers.identity import Identity
+from matchers.identity import Document, Identity
 from matchers.names import NameForm, name_form
-from matchers.normalize import fold_document, ocr_document, sound_key
+from matchers.normalize import fold_document, ocr_folded, sound_key
 from matchers.result import Band, Comparison, Feature, Hit
 
 DEFAULT_THRESHOLD = 0.70
@@ -309,16 +309,49 @@ def _frozen(items: Iterable[str]) -> frozenset[str]:
 
 def prepare(identity: Identity) -> Prepared:
     """Read an identity's names and attributes into comparable form."""
-    docs = [fold_document(d.number) for d in identity.documents]
+    raw_dates, dates = _dates(tuple(identity.birth_dates))
+    documents, documents_ocr = _documents(identity.documents) if identity.documents else _NO_DOCS
     return Prepared(
-        forms=tuple(dict.fromkeys(name_form(n) for n in identity.names)),
-        dates=tuple(_date(d) for d in identity.birth_dates),
-        raw_dates=tuple(identity.birth_dates),
-        nationalities=_frozen(_alpha3(c) for c in identity.nationalities),
+        # distinct names, not distinct forms: a form's source is its name, so the two agree,
+        # and hashing a whole NameForm costs more than reading the name (a large list: 7%)
+        forms=tuple(map(name_form, dict.fromkeys(identity.names))),
+        dates=dates,
+        raw_dates=raw_dates,
+        nationalities=_nationalities(tuple(identity.nationalities)),
         sex=identity.sex if identity.sex in {"M", "F"} else None,
-        documents=_frozen(d for d in docs if d),
-        documents_ocr=_frozen(ocr_document(d) for d in docs if len(d) >= 5),
+        documents=documents,
+        documents_ocr=documents_ocr,
     )
+
+
+_NO_DOCS = (_NONE, _NONE)
+
+
+def _documents(documents: Sequence[Document]) -> tuple[frozenset[str], frozenset[str]]:
+    """Folded document numbers, and their OCR-folded forms (of those long enough)."""
+    if len(documents) == 1:  # most entries that have any: no lists, no generators
+        one = fold_document(documents[0].number)
+        if len(one) >= 5:
+            return frozenset((one,)), frozenset((ocr_folded(one),))
+        return (frozenset((one,)) if one else _NONE), _NONE
+    docs = [fold_document(d.number) for d in documents]
+    return (
+        _frozen(d for d in docs if d),
+        _frozen(ocr_folded(d) for d in docs if len(d) >= 5),
+    )
+
+
+@lru_cache(maxsize=65_536)
+def _dates(texts: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[Date, ...]]:
+    """Birth dates as written and parsed (cached: a large list holds a few days per year of
+    birth each, and the entries born the same day then share the tuples)."""
+    return texts, tuple(_date(d) for d in texts)
+
+
+@lru_cache(maxsize=4_096)
+def _nationalities(codes: tuple[str, ...]) -> frozenset[str]:
+    """Nationalities as alpha-3 codes (cached: lists hold a few hundred sets of them)."""
+    return _frozen(_alpha3(c) for c in codes)
 
 
 def _date(text: str) -> Date:

@@ -45,6 +45,8 @@ def _reading(pairs: list[tuple[str, str]], family: bool = False) -> Reading:
 
 def script_of(text: str) -> str:
     """The dominant non-Latin script of a text, or Latin."""
+    if _LATIN_ONLY.fullmatch(text):  # most names: no letter worth counting (one C pass)
+        return "Latin"
     counts: dict[str, int] = {}
     for ch in text:
         cp = ord(ch)
@@ -53,6 +55,10 @@ def script_of(text: str) -> str:
         name = _SCRIPT_RANGES.get(cp >> 7) or _script_slow(cp)
         counts[name] = counts.get(name, 0) + 1
     return max(counts, key=lambda k: counts[k]) if counts else "Latin"
+
+
+# Text of these code points only is Latin: `script_of` counts letters from U+0250 on.
+_LATIN_ONLY = re.compile(r"[\x00-\u024f]*")
 
 
 def _script_slow(cp: int) -> str:
@@ -376,7 +382,10 @@ def _kanwa(char: str) -> dict[str, list[tuple[str, Any]]]:
     return table if isinstance(table, dict) else {}
 
 
+@lru_cache(maxsize=65_536)
 def _hepburn(kana: str) -> str:
+    """Hepburn of kana or kanji (cached: `read_japanese` asks it of every character of a
+    name, and each pykakasi conversion costs tens of microseconds)."""
     return "".join(str(seg["hepburn"]) for seg in _kakasi().convert(kana))
 
 
