@@ -427,6 +427,7 @@ class Matcher:
     def _unblock_entry(
         self, fid: int, entries: set[str], eid: str, dates: tuple[Date, ...]
     ) -> None:
+        """Take an entry out of its name's date blocks (`entries`: those left)."""
         blocks = self._entry_blocks.get(fid)
         if blocks is None:
             return

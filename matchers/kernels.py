@@ -227,24 +227,10 @@ def name_bounds(
                 best_unit[u] = max(best_unit[u], got)
                 per_query[q] = max(per_query[q], got)
             at += size
-        got_l = words_l = 0.0
-        for t in range(n):
-            word = best_unit[t]
-            if t > 0:
-                word = max(word, best_unit[n + t - 1])
-            if t < n - 1:
-                word = max(word, best_unit[n + t])
-            got_l += word * weight[t_start[f] + t]
-            words_l += content[t_start[f] + t] if word >= 0.5 else 0.0
-        got_q = words_q = 0.0
-        for k in range(qn):
-            word = per_query[k]
-            if k > 0:
-                word = max(word, per_query[qn + k - 1])
-            if k < qn - 1:
-                word = max(word, per_query[qn + k])
-            got_q += q_weight[k] * word
-            words_q += q_content[k] if word >= 0.5 else 0.0
+        got_l, words_l = _covered(
+            best_unit, weight[t_start[f] : t_start[f] + n], content[t_start[f] : t_start[f] + n]
+        )
+        got_q, words_q = _covered(per_query, q_weight, q_content)
         if cut[f] > 0:
             out[i] = np.inf
             continue
@@ -260,6 +246,24 @@ def name_bounds(
             rarity = -COMMON_PENALTY * max(0.0, 1.0 - min(got_q, got_l) / DISTINCTIVE_INFO)
         out[i] = max(0.0, value + rarity) + SURE
     return out
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _covered(best_unit: Array, weight: Array, content: Array) -> tuple[float, float]:
+    """(weight covered, content words matched with credit 0.5 or more) of one name, from the
+    best credit of each of its units: its n words, then the n - 1 pairs of neighbours (a
+    word's credit is the best of its own unit and the two joined units holding it)."""
+    n = len(weight)
+    got = words = 0.0
+    for t in range(n):
+        word = best_unit[t]
+        if t > 0:
+            word = max(word, best_unit[n + t - 1])
+        if t < n - 1:
+            word = max(word, best_unit[n + t])
+        got += word * weight[t]
+        words += content[t] if word >= 0.5 else 0.0
+    return got, words
 
 
 @njit(cache=True, nogil=True)
