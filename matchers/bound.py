@@ -126,6 +126,7 @@ class NameTable:
         self._t_len = _Column(np.int64)
         self._total = _Column(np.float64)  # per name: total weight
         self._words = _Column(np.int64)  # per name: content words
+        self._family = _Column(np.int64)  # per name: its family-name words (a bit mask)
         self._one_letter = _Column(np.bool_)  # per spelling: an initial
         self._text = _Column(object)  # per spelling: the spelling (gathered without a loop)
         self._first = _Column(np.int32)  # per spelling: its first letter
@@ -156,20 +157,19 @@ class NameTable:
         self._t_len.set(fid, len(form.tokens))
         self._total.set(fid, form.total_weight)
         self._words.set(fid, sum(1 for t in form.tokens if not t.particle))
+        self._family.set(fid, form.family)
         self._cut.set(fid, 1.0 if form.truncated else 0.0)
 
-    def _similarities(self, query: NameForm, sids: Array) -> Array:
-        """Unit similarity of each unit of the query with each listed spelling in `sids`
-        (sorted, distinct).
-
-        The same values as `score.word_similarity` (an upper bound where a joined word is
-        compared: `match_forms` gives those no sound-key floor).
-        """
+    def _similarities(self, query: NameForm, sids: Array) -> tuple[Array, Array, Array]:
+        """`kernels.unit_similarities` of each unit of the query with each listed spelling in
+        `sids` (sorted, distinct): `score._unit_similarity`'s value, the letters-only
+        similarity that breaks its ties, and the letters-only similarity alone."""
         qs = [s for u in query.units for s in u.spellings]
         ls = self._text.data[sids].tolist()
         sim: Array = process.cdist(
             qs, ls, scorer=Indel.normalized_similarity, workers=1, dtype=np.float64
         )
+        shared = np.zeros(sim.shape, dtype=np.bool_)
         groups = tables.surname_groups()
         for r, q in enumerate(qs):
             group = groups.get(q)
@@ -178,10 +178,11 @@ class NameTable:
                     [self._spelling_ids.get(s, -1) for s in group if s != q], dtype=np.int64
                 )
                 cols = np.minimum(np.searchsorted(sids, members), len(sids) - 1)
-                sim[r, cols[sids[cols] == members]] = 0.95
+                shared[r, cols[sids[cols] == members]] = True
         sizes = np.array([len(u.spellings) for u in query.units], dtype=np.int64)
-        unit_sim: Array = kernels.unit_similarities(
+        return kernels.unit_similarities(
             sim,
+            shared,
             np.array([self._query_key(s) for s in qs], dtype=np.int64),
             self._spelling_key.data[sids],
             np.array([ord(q[0]) if q else 0 for q in qs], dtype=np.int32),
@@ -190,7 +191,6 @@ class NameTable:
             self._one_letter.data[sids],
             np.cumsum(sizes) - sizes,
         )
-        return unit_sim
 
     def _query_key(self, s: str) -> int:
         if len(s) < 3:
@@ -209,20 +209,27 @@ class NameTable:
         cap = NAME_MAX - penalty + kernels.SURE
         return np.where(self._cut.data[fids] > 0, np.inf, cap)
 
-    def upper_bounds(self, query: NameForm, fids: Array) -> Array:
+    def upper_bounds(self, query: NameForm, fids: Array, needed: Array | None = None) -> Array:
         """For each listed name id, a bound on `match_forms(query, name)`'s value + rarity:
         the query's units against every distinct spelling of the names at once (rapidfuzz),
-        then one compiled pass over the names (`kernels.name_bounds`)."""
+        then one compiled pass over the names (`kernels.name_bounds`). A name whose relaxed
+        bound reaches `needed` (per name; none do without it) is given its exact value, or
+        infinity where only `match_forms` can tell (`kernels._aligned`)."""
         flat = self._spelling_of_unit.data[
             _spans(self._s_start.data[fids], self._s_len.data[fids])[0]
         ]
         spellings, columns = kernels.columns_of(flat)
+        similarity, letters, plain = self._similarities(query, spellings)
         bounds: Array = kernels.name_bounds(
             fids,
-            self._similarities(query, spellings),
+            np.full(len(fids), np.inf) if needed is None else needed,
+            similarity,
+            letters,
+            plain,
             columns,
             np.array([t.weight for t in query.tokens]),
             np.array([0.0 if t.particle else 1.0 for t in query.tokens]),
+            query.family,
             float(query.total_weight),
             self._u_start.data,
             self._unit_size.data,
@@ -230,6 +237,7 @@ class NameTable:
             self._t_len.data,
             self._weight.data,
             self._content.data,
+            self._family.data,
             self._total.data,
             self._words.data,
             self._cut.data,

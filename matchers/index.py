@@ -77,7 +77,7 @@ ALIKE_CACHE = 65_536
 QUERY_CACHE = 16_384  # traveller names whose postings are remembered (see _query_postings)
 NAME_MATCHES = 65_536  # exact name scores remembered (see _name_match)
 MANY_ENTRIES = 16  # a name carried by this many entries keeps them split by date once matched
-DIRECT = 8  # so few candidate names are scored exactly at once (cheaper than bounding them)
+REMEMBERED = 8  # so few candidate names are looked up among the remembered worths first
 SLACK = 1e-4  # scores are rounded to 4 places: a bound this close to the threshold may alert
 # The similarity at which a word counts as matched (credit 0.5, see score.match_forms).
 WORD_MATCH = NAME_FLOOR + 0.5 * (FULL_CREDIT - NAME_FLOOR)
@@ -338,6 +338,7 @@ class Matcher:
         # name: names repeat at a border, and any change to the postings empties it.
         self._query_cache: dict[str, tuple[Array, tuple[Large, ...]]] = {}
         self._name_matches: dict[tuple[str, int], NameMatch] = {}  # see _name_match
+        self._name_worths: dict[tuple[str, int], float] = {}  # see _worths
         for entry in entries:
             self.upsert(entry)
 
@@ -661,6 +662,25 @@ class Matcher:
         blocks = self._entry_blocks[fid]  # (see _block_entry)
         return {eid for code in codes for eid in blocks.get(code, ())}
 
+    def _worths(self, q: NameForm, fids: Array, needed: Array) -> Array:
+        """For each listed name, a bound on its `match_forms` value + rarity against a
+        traveller name, exact (`NameTable.upper_bounds`) where it reaches `needed`. The exact
+        worths of a few names are remembered (the same names meet again at a border, and a
+        dictionary look-up costs less than the compiled pass's fixed cost)."""
+        if len(fids) > REMEMBERED:
+            return self._table.upper_bounds(q, fids, needed)
+        known, source = self._name_worths, q.source
+        got = [known.get((source, fid)) for fid in fids.tolist()]
+        if None not in got:
+            return np.array(got)
+        worths = self._table.upper_bounds(q, fids, np.full(len(fids), -np.inf))
+        if len(known) >= NAME_MATCHES:
+            known.clear()
+        for fid, worth in zip(fids.tolist(), worths.tolist(), strict=True):
+            if worth < np.inf:  # (infinity: only match_forms can tell, see _name_match)
+                known[source, fid] = worth
+        return worths
+
     def _name_match(self, q: NameForm, fid: int) -> NameMatch:
         """`match_forms` of a traveller name and a listed one, remembered: the same names
         meet again at a border (a name id is never reused, and its form never changes)."""
@@ -691,9 +711,9 @@ class Matcher:
             name_max = NAME_MAX if q.truncated else self._table.rarity_caps(q, order)
             alive = evidence + name_max + SLACK >= self.threshold
             order, evidence = order[alive], evidence[alive]
-            if not q.truncated and len(order) > DIRECT:
-                bounds = self._table.upper_bounds(q, order) + evidence
-                order = order[bounds + SLACK >= self.threshold]
+            if not q.truncated and len(order):
+                needed = self.threshold - SLACK - evidence
+                order = order[self._worths(q, order, needed) >= needed]
             scored_names += len(order)
             for fid in order.tolist():
                 m = self._name_match(q, fid)

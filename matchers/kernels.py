@@ -29,6 +29,7 @@ from matchers.score import (
     DOB_SWAP,
     DOB_TYPO,
     DOB_YEAR,
+    FAMILY_MISS,
     FULL_CREDIT,
     NAME_FLOOR,
     NAME_MAX,
@@ -177,10 +178,14 @@ def _first_at_least(sorted_: Array, lo: int, hi: int, value: int) -> int:
 @njit(cache=True, nogil=True)
 def name_bounds(
     fids: Array,
+    needed: Array,
     similarity: Array,
+    letters: Array,
+    plain: Array,
     columns: Array,
     q_weight: Array,
     q_content: Array,
+    q_family: int,
     q_total: float,
     u_start: Array,
     unit_size: Array,
@@ -188,34 +193,38 @@ def name_bounds(
     t_len: Array,
     weight: Array,
     content: Array,
+    family: Array,
     total: Array,
     words: Array,
     cut: Array,
 ) -> Array:
-    """For each name id, a bound on `match_forms(query, name)`'s value + rarity.
+    """For each name id, a bound on `match_forms(query, name)`'s value + rarity: the exact
+    value (within SURE) for a name whose relaxed bound reaches `needed[i]`, else that bound.
 
-    `similarity[q, c]` is query unit q's similarity with the listed spelling of column c;
-    `columns` gives, name after name and unit after unit, each listed spelling's column.
-    Each word's credit is at most the best any unit holding it gets; see `matchers.bound`.
+    `similarity[q, c]` is query unit q's similarity with the listed spelling of column c,
+    `letters[q, c]` the letters-only similarity of the spellings that gave it, `plain[q, c]`
+    the letters-only similarity alone (two joined units are compared so: see
+    `unit_similarities`); `columns` gives, name after name and unit after unit, each listed
+    spelling's column. The relaxed bound credits each word with the best any unit holding it
+    gets (see `matchers.bound`); the exact value is `_aligned`'s.
     """
     qn = len(q_weight)
     q_units = similarity.shape[0]
     q_words = 0.0
     for k in range(qn):
         q_words += q_content[k]
-    credit = np.minimum(
-        np.maximum((similarity - NAME_FLOOR) / (FULL_CREDIT - NAME_FLOOR), 0.0), 1.0
-    )
     out = np.empty(len(fids))
     per_query = np.empty(q_units)
     most = 1
     for f in fids:
         most = max(most, t_len[f])
     best_unit = np.empty(2 * most - 1)  # (one buffer: an allocation per name cost more)
+    pairs = np.empty((q_units * (2 * most - 1), 6))  # see _aligned
     at = 0  # the next listed spelling's place in `columns`
     for i in range(len(fids)):
         f = fids[i]
         n = t_len[f]
+        first = at
         per_query[:] = 0.0
         best_unit[: 2 * n - 1] = 0.0
         for u in range(2 * n - 1):
@@ -223,29 +232,205 @@ def name_bounds(
             for q in range(q_units):
                 got = 0.0
                 for s in range(at, at + size):
-                    got = max(got, credit[q, columns[s]])
+                    got = max(got, similarity[q, columns[s]])
+                got = _credit(got)
                 best_unit[u] = max(best_unit[u], got)
                 per_query[q] = max(per_query[q], got)
             at += size
-        got_l, words_l = _covered(
-            best_unit, weight[t_start[f] : t_start[f] + n], content[t_start[f] : t_start[f] + n]
-        )
-        got_q, words_q = _covered(per_query, q_weight, q_content)
         if cut[f] > 0:
             out[i] = np.inf
             continue
-        cov_q = got_q / q_total if q_total else 0.0
-        cov_l = got_l / total[f] if total[f] > 0 else 0.0
-        sim = SHORT_SIDE * max(cov_q, cov_l) + (1 - SHORT_SIDE) * min(cov_q, cov_l)
-        if min(q_words, 2.0) >= 2 and words[f] >= 2 and min(words_q, words_l) < 2:
-            sim *= SINGLE_WORD_FACTOR
-        sim = min(max(sim, 0.0), 1.0)
-        value = NAME_MAX * max(0.0, 1.0 - ((1.0 - sim) / 0.5) ** CURVE)
-        rarity = 0.0
-        if value > 0:
-            rarity = -COMMON_PENALTY * max(0.0, 1.0 - min(got_q, got_l) / DISTINCTIVE_INFO)
-        out[i] = max(0.0, value + rarity) + SURE
+        lw, lc = weight[t_start[f] : t_start[f] + n], content[t_start[f] : t_start[f] + n]
+        got_l, words_l = _covered(best_unit, lw, lc)
+        got_q, words_q = _covered(per_query, q_weight, q_content)
+        bound = _value(got_q, got_l, q_total, total[f], q_words, words[f], words_q, words_l)
+        bound = max(0.0, bound) + SURE
+        if bound < needed[i]:
+            out[i] = bound
+            continue
+        out[i] = _aligned(
+            pairs,
+            similarity,
+            letters,
+            plain,
+            columns[first:at],
+            unit_size[u_start[f] : u_start[f] + 2 * n - 1],
+            q_weight,
+            q_content,
+            q_family,
+            q_total,
+            lw,
+            lc,
+            family[f],
+            total[f],
+            words[f],
+        )
     return out
+
+
+@njit(cache=True, nogil=True)
+def _aligned(
+    pairs: Array,
+    similarity: Array,
+    letters: Array,
+    plain: Array,
+    columns: Array,
+    unit_size: Array,
+    q_weight: Array,
+    q_content: Array,
+    q_family: int,
+    q_total: float,
+    weight: Array,
+    content: Array,
+    family: int,
+    total: float,
+    words: float,
+) -> float:
+    """`match_forms(query, name)`'s value + rarity, plus SURE: its pairs of units alike
+    enough, taken greedily from the most alike, neither unit overlapping one taken before.
+
+    `match_forms` breaks ties of similarity, words, letters and weight by the units' places
+    in the canonical orientation of the two names; so when two such tied pairs are both free
+    when their turn comes and overlap, the one taken could change the value, and this
+    returns infinity instead (the caller scores the name in Python, which decides).
+    Rows of `pairs`: similarity, words in the two units, letters, weight of the two units,
+    query unit, listed unit.
+    """
+    qn, n = len(q_weight), len(weight)
+    k = 0
+    at = 0
+    for u in range(2 * n - 1):
+        size = unit_size[u]
+        joined_l = u >= n
+        for q in range(similarity.shape[0]):
+            joined = joined_l and q >= qn
+            sim = let = 0.0
+            for s in range(at, at + size):
+                c = columns[s]
+                if joined:  # two joined units: letters only (see score.match_forms)
+                    v = lv = plain[q, c]
+                else:
+                    v, lv = similarity[q, c], letters[q, c]
+                if v > sim:
+                    sim, let = v, lv
+                elif v == sim:
+                    let = max(let, lv)
+            if sim > NAME_FLOOR:
+                pairs[k, 0] = sim
+                pairs[k, 1] = (2 if q >= qn else 1) + (2 if joined_l else 1)
+                pairs[k, 2] = let
+                pairs[k, 3] = _unit_weight(q_weight, q) + _unit_weight(weight, u)
+                pairs[k, 4] = q
+                pairs[k, 5] = u
+                # insertion sort, most alike first (match_forms' order)
+                j = k
+                while j > 0 and _before(pairs, j, j - 1):
+                    for col in range(6):
+                        pairs[j, col], pairs[j - 1, col] = pairs[j - 1, col], pairs[j, col]
+                    j -= 1
+                k += 1
+        at += size
+    used_q = used_l = 0
+    got_q = got_l = info = 0.0
+    words_q = words_l = 0.0
+    for r in range(k):
+        q, u = int(pairs[r, 4]), int(pairs[r, 5])
+        mq, ml = _mask(q, qn), _mask(u, n)
+        if mq & used_q or ml & used_l:
+            continue
+        # a pair tied with this one that is still free and overlaps it: which is taken
+        # depends on the units' places (see above)
+        for t in range(r + 1, k):
+            if _before(pairs, r, t):
+                break
+            tq, tu = _mask(int(pairs[t, 4]), qn), _mask(int(pairs[t, 5]), n)
+            free = not (tq & used_q or tu & used_l)
+            if free and (tq & mq or tu & ml):
+                return np.inf
+        used_q |= mq
+        used_l |= ml
+        credit = _credit(pairs[r, 0])
+        wq, wl = _unit_weight(q_weight, q), _unit_weight(weight, u)
+        got_q += credit * wq
+        got_l += credit * wl
+        info += credit * min(wq, wl)
+        if credit >= 0.5:
+            words_q += _unit_weight(q_content, q)
+            words_l += _unit_weight(content, u)
+    cov_q = got_q / q_total if q_total else 0.0
+    cov_l = got_l / total if total else 0.0
+    sim = SHORT_SIDE * max(cov_q, cov_l) + (1 - SHORT_SIDE) * min(cov_q, cov_l)
+    q_words = 0.0
+    for t in range(qn):
+        q_words += q_content[t]
+    if min(q_words, words) >= 2 and min(words_q, words_l) < 2:
+        sim *= SINGLE_WORD_FACTOR
+    if q_family & ~used_q or family & ~used_l:  # a family name left unmatched
+        sim -= FAMILY_MISS
+    return _worth(sim, info) + SURE
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _before(pairs: Array, a: int, b: int) -> bool:
+    """Whether pair a comes strictly before pair b: more alike, then more words, then more
+    alike in letters, then more weight (`match_forms`' order, short of the units' places)."""
+    for col in range(4):
+        if pairs[a, col] != pairs[b, col]:
+            return pairs[a, col] > pairs[b, col]  # type: ignore[no-any-return]
+    return False
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _mask(unit: int, n: int) -> int:
+    """The words of unit `unit` of a name of n words: its n words, then the n - 1 pairs of
+    neighbours (see names.name_form)."""
+    return 1 << unit if unit < n else 3 << (unit - n)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _unit_weight(per_word: Array, unit: int) -> float:
+    """A unit's sum of a per-word column (its weight: `names.Unit.weight`, a + b)."""
+    n = len(per_word)
+    if unit < n:
+        return per_word[unit]  # type: ignore[no-any-return]
+    return per_word[unit - n] + per_word[unit - n + 1]  # type: ignore[no-any-return]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _credit(similarity: float) -> float:
+    """`score._credit`: a unit similarity's credit, 0 at NAME_FLOOR to 1 at FULL_CREDIT."""
+    return min(1.0, max(0.0, (similarity - NAME_FLOOR) / (FULL_CREDIT - NAME_FLOOR)))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _value(
+    got_q: float,
+    got_l: float,
+    q_total: float,
+    l_total: float,
+    q_words: float,
+    l_words: float,
+    words_q: float,
+    words_l: float,
+) -> float:
+    """`match_forms`' value + rarity from the weight each name has covered and its content
+    words matched with credit 0.5 or more (before the family-name rule)."""
+    cov_q = got_q / q_total if q_total else 0.0
+    cov_l = got_l / l_total if l_total > 0 else 0.0
+    sim = SHORT_SIDE * max(cov_q, cov_l) + (1 - SHORT_SIDE) * min(cov_q, cov_l)
+    if min(q_words, 2.0) >= 2 and l_words >= 2 and min(words_q, words_l) < 2:
+        sim *= SINGLE_WORD_FACTOR
+    return _worth(sim, min(got_q, got_l))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _worth(sim: float, info: float) -> float:
+    """`match_forms`' value + rarity of a name similarity and the information matched."""
+    sim = min(max(sim, 0.0), 1.0)
+    value: float = NAME_MAX * max(0.0, 1.0 - ((1.0 - sim) / 0.5) ** CURVE)
+    if value > 0:
+        return value - COMMON_PENALTY * max(0.0, 1.0 - info / DISTINCTIVE_INFO)
+    return value
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -285,6 +470,7 @@ def columns_of(flat: Array) -> tuple[Array, Array]:
 @njit(cache=True, nogil=True)
 def unit_similarities(
     sim: Array,
+    groups: Array,
     q_keys: Array,
     keys: Array,
     q_first: Array,
@@ -292,21 +478,35 @@ def unit_similarities(
     first: Array,
     one: Array,
     row_starts: Array,
-) -> Array:
-    """`score.word_similarity`'s rules on a matrix of Indel similarities (query spelling x
-    listed spelling), then the best spelling of each query unit (rows `row_starts[u]` to
-    the next unit's): a shared sound key floors two alike spellings at SOUND_FLOOR, and an
-    initial matches a word of its letter (0.75) or the same initial (1.0)."""
+) -> tuple[Array, Array, Array]:
+    """`score._unit_similarity` of each query unit (rows `row_starts[u]` to the next unit's
+    of `sim`, its spellings' Indel similarities with each listed spelling) and each listed
+    spelling, as three matrices (unit x listed spelling):
+    - the best similarity by `score.word_similarity`'s rules: an initial matches a word of
+      its letter (0.75) or the same initial (1.0), a surname group 0.95 (`groups`, 1 where
+      the two spellings share one), and a shared sound key floors two alike spellings at
+      SOUND_FLOOR;
+    - the letters-only similarity of the spellings that gave it (what breaks ties);
+    - the best letters-only similarity (how two joined words are compared)."""
     units = len(row_starts)
-    out = np.zeros((units, sim.shape[1]))
+    best = np.zeros((units, sim.shape[1]))
+    letters = np.zeros((units, sim.shape[1]))
+    plain = np.zeros((units, sim.shape[1]))
     for u in range(units):
         end = row_starts[u + 1] if u + 1 < units else sim.shape[0]
         for r in range(row_starts[u], end):
             for c in range(sim.shape[1]):
-                v = sim[r, c]
+                raw = v = sim[r, c]
                 if q_one[r] or one[c]:
                     v = 0.0 if q_first[r] != first[c] else 1.0 if q_one[r] and one[c] else 0.75
+                elif groups[r, c]:
+                    v = 0.95
                 elif q_keys[r] == keys[c] and SOUND_MIN <= v < SOUND_FLOOR:
                     v = SOUND_FLOOR
-                out[u, c] = max(out[u, c], v)
-    return out
+                spelled = v if v < SOUND_FLOOR else raw
+                if v > best[u, c]:
+                    best[u, c], letters[u, c] = v, spelled
+                elif v == best[u, c]:
+                    letters[u, c] = max(letters[u, c], spelled)
+                plain[u, c] = max(plain[u, c], raw)
+    return best, letters, plain

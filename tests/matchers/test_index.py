@@ -318,6 +318,52 @@ def test_name_bound_never_underestimates(query: str, listed: list[str]) -> None:
         assert m.value + m.rarity <= cap, (query, form.source)
 
 
+@settings(max_examples=200, deadline=None)
+@given(_WORDS, st.lists(_WORDS, min_size=1, max_size=12), st.floats(-0.3, 1.0))
+@example("MARIE WIMMER", ["Marie Wimmer"], -1.0)  # tied pairs never both free
+@example("Kim Jongun", ["Kimjongun", "Kim Jong Un", "Jong Kim Un"], -1.0)
+@example("Lee Min Ho", ["Yi Minho", "Rhee Min-ho"], -1.0)
+@example("Hussein Ivan Hassan", ["An Husayn"], -1.0)  # letters break a sound-key tie
+@example("Than, Ali Kim", ["Kim, Van"], -1.0)  # a family name only weakly alike is missed
+def test_exact_worths_are_match_forms(query: str, listed: list[str], needed: float) -> None:
+    """A name whose relaxed bound reaches `needed` is given `match_forms`' value + rarity
+    exactly, or infinity where a tie only `match_forms` breaks decides; the others keep a
+    bound that never underestimates."""
+    table = NameTable()
+    forms = [name_form(n) for n in listed]
+    for fid, form in enumerate(forms):
+        table.add(fid, form)
+    q = name_form(query)
+    got = table.upper_bounds(q, np.arange(len(forms)), np.full(len(forms), needed))
+    for form, value in zip(forms, got.tolist(), strict=True):
+        m = match_forms(q, form)
+        want = m.value + m.rarity
+        assert value >= want, (query, form.source)
+        if needed <= value < np.inf:
+            assert value == pytest.approx(want, abs=1e-8), (query, form.source)
+
+
+def test_only_ties_match_forms_breaks_are_left_to_it() -> None:
+    """Two pairs of units equally alike, both free and overlapping (ALI against either ALI
+    of ALI HASSAN ALI): which one `match_forms` takes depends on the words' places, so the
+    exact pass leaves the name to it. Pairs tied but never both free are decided."""
+    table = NameTable()
+    for fid, name in enumerate(["Ali Hassan Ali", "Ali Hassan", "Marie Wimmer", "Ali Musa Ali"]):
+        table.add(fid, name_form(name))
+    worths = table.upper_bounds(name_form("ALI"), np.arange(2), np.full(2, -1.0))
+    assert worths[0] == np.inf
+    m = match_forms(name_form("ALI"), name_form("Ali Hassan"))
+    assert worths[1] == pytest.approx(m.value + m.rarity, abs=1e-8)
+    for query, fid, name in [
+        ("MARIE WIMMER", 2, "Marie Wimmer"),  # tied, never both free
+        ("Ali Zawahiri Musa Ali", 3, "Ali Musa Ali"),  # tied with one already blocked
+    ]:
+        q = name_form(query)
+        worth = table.upper_bounds(q, np.array([fid]), np.array([-1.0]))[0]
+        m = match_forms(q, name_form(name))
+        assert worth == pytest.approx(m.value + m.rarity, abs=1e-8), query
+
+
 @settings(max_examples=150, deadline=None)
 @given(_WORDS, _WORDS)
 @example("J Smith", "J. Smith")  # the same initial
@@ -325,24 +371,25 @@ def test_name_bound_never_underestimates(query: str, listed: list[str]) -> None:
 @example("Lee Min Ho", "Yi Minho")  # a surname group
 @example("Mohammed Ali", "Muhammad Aly")  # a shared sound key
 def test_unit_similarities_are_the_scorers(query: str, listed: str) -> None:
-    """What the name bound starts from: each query unit's similarity with each listed
-    spelling is `score._unit_similarity`'s (at least, for a unit of two joined words)."""
+    """What the name bound and the exact worth start from: each query unit's similarity with
+    each listed spelling, the letters-only similarity that breaks its ties, and the
+    letters-only similarity two joined units are compared by, all `score._unit_similarity`'s."""
     table = NameTable()
     form = name_form(listed)
     table.add(0, form)
     q = name_form(query)
     texts = sorted({s for u in form.units for s in u.spellings})
     sids = np.array(sorted(table._spelling_ids[t] for t in texts), dtype=np.int64)
-    got = table._similarities(q, sids)
+    best, letters, plain = table._similarities(q, sids)
     for u, unit in enumerate(q.units):
-        joined = unit.mask & (unit.mask - 1) != 0
         for c, sid in enumerate(sids.tolist()):
             text = table._text.get(sid)
-            want = _unit_similarity(unit.spellings, (text,), False)[0]
-            if joined:
-                assert got[u, c] >= want - 1e-9, (query, listed, unit.spellings, text)
-            else:
-                assert got[u, c] == pytest.approx(want), (query, listed, unit.spellings, text)
+            want, want_letters, _, _ = _unit_similarity(unit.spellings, (text,), False)
+            where = (query, listed, unit.spellings, text)
+            assert best[u, c] == pytest.approx(want, abs=1e-12), where
+            assert letters[u, c] == pytest.approx(want_letters, abs=1e-12), where
+            joined = _unit_similarity(unit.spellings, (text,), True)[0]
+            assert plain[u, c] == pytest.approx(joined, abs=1e-12), where
 
 
 @settings(max_examples=100, deadline=None)
