@@ -19,6 +19,7 @@ name's rows stay as garbage until the arrays are rebuilt (`compact`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -100,12 +101,26 @@ class _Column:
         return self._pending[index - self._size] if index >= self._size else self._data[index]
 
 
-def _spans(starts: Array, lengths: Array) -> tuple[Array, Array]:
-    """The concatenated index ranges starts[i] .. starts[i] + lengths[i], and where each
-    range begins in the result."""
-    ends = np.cumsum(lengths)
-    firsts = ends - lengths
-    return np.repeat(starts - firsts, lengths) + np.arange(ends[-1]), firsts
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """A traveller name's side of the kernels' arguments, worked out once per name (names
+    repeat at a border): its units' spellings, each spelling's sound key id among the listed
+    ones (-2: floors nothing), first letter and whether it is an initial, where each unit's
+    spellings begin, the listed spelling ids of its surname groups (`group_members`, for the
+    spelling in row `group_rows`), and its words' weights and content."""
+
+    spellings: list[str]
+    keys: Array
+    first: Array
+    one: Array
+    row_starts: Array
+    group_rows: Array
+    group_members: Array
+    weight: Array
+    content: Array
+
+
+QUERIES = 16_384  # traveller names whose _Query is remembered
 
 
 class NameTable:
@@ -131,11 +146,14 @@ class NameTable:
         self._text = _Column(object)  # per spelling: the spelling (gathered without a loop)
         self._first = _Column(np.int32)  # per spelling: its first letter
         self._cut = _Column(np.float64)  # per name: 1.0 for a cut-off MRZ name (not bounded)
+        self._scratch = np.full(0, -1, dtype=np.int64)  # see kernels.columns_of
+        self._queries: dict[str, _Query] = {}  # by source; emptied by a new spelling
 
     def _spelling(self, s: str) -> int:
         sid = self._spelling_ids.get(s)
         if sid is None:
             sid = self._spelling_ids[s] = len(self._spelling_ids)
+            self._queries.clear()  # (a traveller's keys and surname groups may name it)
             key = sound_key(s)
             kid = -1
             if len(s) >= 3 and len(key) >= SOUND_KEY_MIN:
@@ -160,36 +178,76 @@ class NameTable:
         self._family.set(fid, form.family)
         self._cut.set(fid, 1.0 if form.truncated else 0.0)
 
-    def _similarities(self, query: NameForm, sids: Array) -> tuple[Array, Array, Array]:
-        """`kernels.unit_similarities` of each unit of the query with each listed spelling in
-        `sids` (sorted, distinct): `score._unit_similarity`'s value, the letters-only
-        similarity that breaks its ties, and the letters-only similarity alone."""
+    def _query(self, query: NameForm) -> _Query:
+        """The traveller name's side of the kernels' arguments (remembered, see _Query)."""
+        got = self._queries.get(query.source)
+        if got is not None:
+            return got
         qs = [s for u in query.units for s in u.spellings]
-        ls = self._text.data[sids].tolist()
-        sim: Array = process.cdist(
-            qs, ls, scorer=Indel.normalized_similarity, workers=1, dtype=np.float64
-        )
-        shared = np.zeros(sim.shape, dtype=np.bool_)
+        sizes = np.array([len(u.spellings) for u in query.units], dtype=np.int64)
+        rows: list[int] = []
+        members: list[int] = []
         groups = tables.surname_groups()
         for r, q in enumerate(qs):
-            group = groups.get(q)
-            if group is not None:  # (Lee / Yi / Rhee: 0.95, see score.word_similarity)
-                members = np.array(
-                    [self._spelling_ids.get(s, -1) for s in group if s != q], dtype=np.int64
-                )
-                cols = np.minimum(np.searchsorted(sids, members), len(sids) - 1)
-                shared[r, cols[sids[cols] == members]] = True
-        sizes = np.array([len(u.spellings) for u in query.units], dtype=np.int64)
-        return kernels.unit_similarities(
-            sim,
-            shared,
+            for s in groups.get(q, ()):  # (Lee / Yi / Rhee: 0.95, see score.word_similarity)
+                sid = self._spelling_ids.get(s)
+                if s != q and sid is not None:
+                    rows.append(r)
+                    members.append(sid)
+        if len(self._queries) >= QUERIES:
+            self._queries.clear()
+        got = self._queries[query.source] = _Query(
+            qs,
             np.array([self._query_key(s) for s in qs], dtype=np.int64),
-            self._spelling_key.data[sids],
             np.array([ord(q[0]) if q else 0 for q in qs], dtype=np.int32),
             np.array([len(q) == 1 for q in qs]),
-            self._first.data[sids],
-            self._one_letter.data[sids],
             np.cumsum(sizes) - sizes,
+            np.array(rows, dtype=np.int64),
+            np.array(members, dtype=np.int64),
+            np.array([t.weight for t in query.tokens]),
+            np.array([0.0 if t.particle else 1.0 for t in query.tokens]),
+        )
+        return got
+
+    def _columns(self, query: _Query, fids: Array) -> tuple[Array, Array, Array]:
+        """`kernels.columns_of` the names `fids`: their distinct spellings, each listed
+        spelling's column among them, and the column of each of the query's surname-group
+        spellings (-1: none of the names holds it)."""
+        if len(self._scratch) < len(self._spelling_ids):
+            self._scratch = np.full(2 * len(self._spelling_ids), -1, dtype=np.int64)
+        return kernels.columns_of(
+            fids,
+            self._s_start.data,
+            self._s_len.data,
+            self._spelling_of_unit.data,
+            query.group_members,
+            self._scratch,
+        )
+
+    def _similarities(
+        self, query: _Query, spellings: Array, group_columns: Array
+    ) -> tuple[Array, Array, Array]:
+        """`kernels.unit_similarities` of each unit of the query with each listed spelling
+        (`spellings`, from `_columns`): `score._unit_similarity`'s value, the letters-only
+        similarity that breaks its ties, and the letters-only similarity alone."""
+        sim: Array = process.cdist(
+            query.spellings,
+            self._text.data[spellings].tolist(),
+            scorer=Indel.normalized_similarity,
+            workers=1,
+            dtype=np.float64,
+        )
+        return kernels.unit_similarities(
+            sim,
+            query.group_rows,
+            group_columns,
+            query.keys,
+            self._spelling_key.data[spellings],
+            query.first,
+            query.one,
+            self._first.data[spellings],
+            self._one_letter.data[spellings],
+            query.row_starts,
         )
 
     def _query_key(self, s: str) -> int:
@@ -215,11 +273,9 @@ class NameTable:
         then one compiled pass over the names (`kernels.name_bounds`). A name whose relaxed
         bound reaches `needed` (per name; none do without it) is given its exact value, or
         infinity where only `match_forms` can tell (`kernels._aligned`)."""
-        flat = self._spelling_of_unit.data[
-            _spans(self._s_start.data[fids], self._s_len.data[fids])[0]
-        ]
-        spellings, columns = kernels.columns_of(flat)
-        similarity, letters, plain = self._similarities(query, spellings)
+        prepared = self._query(query)
+        spellings, columns, group_columns = self._columns(prepared, fids)
+        similarity, letters, plain = self._similarities(prepared, spellings, group_columns)
         bounds: Array = kernels.name_bounds(
             fids,
             np.full(len(fids), np.inf) if needed is None else needed,
@@ -227,8 +283,8 @@ class NameTable:
             letters,
             plain,
             columns,
-            np.array([t.weight for t in query.tokens]),
-            np.array([0.0 if t.particle else 1.0 for t in query.tokens]),
+            prepared.weight,
+            prepared.content,
             query.family,
             float(query.total_weight),
             self._u_start.data,

@@ -452,25 +452,48 @@ def _covered(best_unit: Array, weight: Array, content: Array) -> tuple[float, fl
 
 
 @njit(cache=True, nogil=True)
-def columns_of(flat: Array) -> tuple[Array, Array]:
-    """The distinct values of `flat`, sorted, and each value's place among them
-    (`np.unique(flat, return_inverse=True)`, without its fixed cost)."""
-    order = np.argsort(flat)
-    inverse = np.empty(len(flat), dtype=np.int64)
-    distinct = np.empty(len(flat), dtype=flat.dtype)
-    n = -1
-    for i in order:
-        if n < 0 or flat[i] != distinct[n]:
-            n += 1
-            distinct[n] = flat[i]
-        inverse[i] = n
-    return distinct[: n + 1], inverse
+def columns_of(
+    fids: Array,
+    s_start: Array,
+    s_len: Array,
+    spelling_of_unit: Array,
+    members: Array,
+    scratch: Array,
+) -> tuple[Array, Array, Array]:
+    """The distinct spellings of the names `fids` (their units' spellings, `s_len[f]` ids
+    from `s_start[f]` in `spelling_of_unit`), each in order of first appearance; each of
+    those spellings' column among them; and the column of each spelling id in `members`,
+    -1 for one the names do not hold. `scratch` (one -1 per spelling id) is handed back as
+    it came: it maps an id to its column while the pass runs, with no sort and no hashing."""
+    total = 0
+    for f in fids:
+        total += s_len[f]
+    distinct = np.empty(total, dtype=np.int64)
+    columns = np.empty(total, dtype=np.int64)
+    n = 0
+    at = 0
+    for f in fids:
+        for s in range(s_start[f], s_start[f] + s_len[f]):
+            sid = spelling_of_unit[s]
+            if scratch[sid] < 0:
+                scratch[sid] = n
+                distinct[n] = sid
+                n += 1
+            columns[at] = scratch[sid]
+            at += 1
+    found = np.empty(len(members), dtype=np.int64)
+    for k in range(len(members)):
+        found[k] = scratch[members[k]]
+    for k in range(n):
+        scratch[distinct[k]] = -1
+    return distinct[:n], columns, found
 
 
 @njit(cache=True, nogil=True)
 def unit_similarities(
     sim: Array,
-    groups: Array,
+    group_rows: Array,
+    group_columns: Array,
     q_keys: Array,
     keys: Array,
     q_first: Array,
@@ -483,11 +506,15 @@ def unit_similarities(
     of `sim`, its spellings' Indel similarities with each listed spelling) and each listed
     spelling, as three matrices (unit x listed spelling):
     - the best similarity by `score.word_similarity`'s rules: an initial matches a word of
-      its letter (0.75) or the same initial (1.0), a surname group 0.95 (`groups`, 1 where
-      the two spellings share one), and a shared sound key floors two alike spellings at
-      SOUND_FLOOR;
+      its letter (0.75) or the same initial (1.0), two spellings of one surname 0.95 (each
+      query spelling in `group_rows` with the listed spelling in `group_columns`, -1 for
+      none), and a shared sound key floors two alike spellings at SOUND_FLOOR;
     - the letters-only similarity of the spellings that gave it (what breaks ties);
     - the best letters-only similarity (how two joined words are compared)."""
+    groups = np.zeros(sim.shape, dtype=np.bool_)
+    for k in range(len(group_rows)):
+        if group_columns[k] >= 0:
+            groups[group_rows[k], group_columns[k]] = True
     units = len(row_starts)
     best = np.zeros((units, sim.shape[1]))
     letters = np.zeros((units, sim.shape[1]))

@@ -378,11 +378,14 @@ def test_unit_similarities_are_the_scorers(query: str, listed: str) -> None:
     form = name_form(listed)
     table.add(0, form)
     q = name_form(query)
-    texts = sorted({s for u in form.units for s in u.spellings})
-    sids = np.array(sorted(table._spelling_ids[t] for t in texts), dtype=np.int64)
-    best, letters, plain = table._similarities(q, sids)
+    prepared = table._query(q)
+    spellings, _, group_columns = table._columns(prepared, np.array([0]))
+    best, letters, plain = table._similarities(prepared, spellings, group_columns)
+    assert sorted(table._text.get(sid) for sid in spellings.tolist()) == sorted(
+        {s for u in form.units for s in u.spellings}
+    )
     for u, unit in enumerate(q.units):
-        for c, sid in enumerate(sids.tolist()):
+        for c, sid in enumerate(spellings.tolist()):
             text = table._text.get(sid)
             want, want_letters, _, _ = _unit_similarity(unit.spellings, (text,), False)
             where = (query, listed, unit.spellings, text)
@@ -393,13 +396,29 @@ def test_unit_similarities_are_the_scorers(query: str, listed: str) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.integers(-3, 40), max_size=60))
-def test_columns_of_is_unique_with_its_inverse(values: list[int]) -> None:
-    flat = np.array(values, dtype=np.int64)
-    distinct, inverse = kernels.columns_of(flat)
-    want, want_inverse = np.unique(flat, return_inverse=True)
-    assert distinct.tolist() == want.tolist()
-    assert inverse.tolist() == want_inverse.tolist()
+@given(
+    st.lists(st.lists(st.integers(0, 40), min_size=1, max_size=6), min_size=1, max_size=12),
+    st.lists(st.integers(0, 50), max_size=6),
+)
+def test_columns_of_numbers_the_distinct_spellings(
+    names: list[list[int]], members: list[int]
+) -> None:
+    """Each distinct spelling of the names gets one column, every listed spelling points at
+    its own, a surname-group spelling at its column or -1 when no name holds it, and the
+    scratch map is left as it came (the next query starts from it)."""
+    flat = np.array([sid for name in names for sid in name], dtype=np.int64)
+    lengths = np.array([len(name) for name in names], dtype=np.int64)
+    starts = np.cumsum(lengths) - lengths
+    fids = np.arange(len(names))[::-1].copy()  # any order of names
+    scratch = np.full(64, -1, dtype=np.int64)
+    distinct, columns, found = kernels.columns_of(
+        fids, starts, lengths, flat, np.array(members, dtype=np.int64), scratch
+    )
+    spelled = [sid for f in fids.tolist() for sid in names[f]]
+    assert distinct.tolist() == list(dict.fromkeys(spelled))
+    assert distinct[columns].tolist() == spelled
+    assert found.tolist() == [distinct.tolist().index(m) if m in spelled else -1 for m in members]
+    assert (scratch == -1).all()
 
 
 def test_names_sharing_one_word_are_bounded_by_the_single_word_cap() -> None:
