@@ -30,9 +30,6 @@ from matchers import kernels, tables
 from matchers.names import NameForm
 from matchers.normalize import sound_key
 from matchers.score import (
-    COMMON_PENALTY,
-    DISTINCTIVE_INFO,
-    NAME_MAX,
     SOUND_KEY_MIN,
 )
 
@@ -256,16 +253,24 @@ class NameTable:
         key = sound_key(s)
         return self._key_ids.get(key, -2) if len(key) >= SOUND_KEY_MIN else -2
 
-    def rarity_caps(self, query: NameForm, fids: Array) -> Array:
-        """For each listed name id, a bound on `match_forms(query, name)`'s value + rarity from
-        the two names' weights alone (a vector op, before the full bound): the matched units
-        are disjoint, so the information they carry is at most the lighter name's total
-        weight, and the common-name penalty at least what that leaves. A traveller with a
-        common name cannot reach NAME_MAX against anyone."""
-        info = np.minimum(query.total_weight, self._total.data[fids])
-        penalty = COMMON_PENALTY * np.maximum(0.0, 1.0 - info / DISTINCTIVE_INFO)
-        cap = NAME_MAX - penalty + kernels.SURE
-        return np.where(self._cut.data[fids] > 0, np.inf, cap)
+    def hopeful(
+        self, query: NameForm, fids: Array, evidence: Array, need: float
+    ) -> tuple[Array, Array]:
+        """The listed names, and their evidence bounds, whose name could still add enough to
+        their evidence to reach `need`, by a cap on `match_forms(query, name)`'s value + rarity
+        from the two names' weights alone (`kernels.hopeful`, one pass before the full
+        bound): the matched units are disjoint, so the information they carry is at most
+        the lighter name's total weight, and the common-name penalty at least what that
+        leaves. A traveller with a common name cannot reach NAME_MAX against anyone. A
+        cut-off MRZ name, on either side, is not capped."""
+        return kernels.hopeful(
+            fids,
+            evidence,
+            np.inf if query.truncated else float(query.total_weight),
+            self._total.data,
+            self._cut.data,
+            need,
+        )
 
     def upper_bounds(self, query: NameForm, fids: Array, needed: Array | None = None) -> Array:
         """For each listed name id, a bound on `match_forms(query, name)`'s value + rarity:

@@ -708,9 +708,7 @@ class Matcher:
                 continue
             order = fids
             evidence = self._evidence.upper_bounds(prepared, order)
-            name_max = NAME_MAX if q.truncated else self._table.rarity_caps(q, order)
-            alive = evidence + name_max + SLACK >= self.threshold
-            order, evidence = order[alive], evidence[alive]
+            order, evidence = self._table.hopeful(q, order, evidence, self.threshold - SLACK)
             if not q.truncated and len(order):
                 needed = self.threshold - SLACK - evidence
                 order = order[self._worths(q, order, needed) >= needed]

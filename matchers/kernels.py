@@ -176,6 +176,26 @@ def _first_at_least(sorted_: Array, lo: int, hi: int, value: int) -> int:
 
 
 @njit(cache=True, nogil=True)
+def hopeful(
+    fids: Array, evidence: Array, q_total: float, total: Array, cut: Array, need: float
+) -> tuple[Array, Array]:
+    """The names of `fids`, and their `evidence`, whose evidence plus a cap on their name's
+    value + rarity reaches `need` (see `NameTable.hopeful`; q_total infinite: no cap)."""
+    keep = np.empty(len(fids), dtype=np.int64)
+    n = 0
+    for i in range(len(fids)):
+        f = fids[i]
+        cap = np.inf
+        if q_total < np.inf and cut[f] == 0:
+            info = min(q_total, total[f])
+            cap = NAME_MAX - COMMON_PENALTY * max(0.0, 1.0 - info / DISTINCTIVE_INFO) + SURE
+        if evidence[i] + cap >= need:
+            keep[n] = i
+            n += 1
+    return fids[keep[:n]], evidence[keep[:n]]
+
+
+@njit(cache=True, nogil=True)
 def name_bounds(
     fids: Array,
     needed: Array,
