@@ -28,13 +28,11 @@ import numpy as np
 
 from matchers import kernels
 from matchers.bound import _Column
-from matchers.kernels import NATIONALITY_SLOTS, SLOTS
+from matchers.kernels import ALWAYS, BLOCK_DAY, NATIONALITY_SLOTS, SLOTS
 from matchers.score import Date, Prepared
 
 Array = np.ndarray[Any, Any]
 POOL_SLACK = 1_000_000  # garbage codes the pool may hold beyond its live ones (see _write_pool)
-ALWAYS = -1  # the block of names any traveller's dates may reach (see `blocks`)
-BLOCK_DAY = 100_000
 
 
 class EvidenceTable:
@@ -50,7 +48,6 @@ class EvidenceTable:
         self._many = _Column(np.bool_)  # more distinct dates than SLOTS
         # Every date of a name with more than SLOTS (a common name on a large list) ...
         self._dates_of: dict[int, set[Date]] = {}
-        self._codes_of: dict[int, Array] = {}  # ... their `entry_blocks`, once asked for
         # ... and as `_code`s in the pool, from _pool_start[fid], _pool_len[fid] of them. A
         # name whose dates changed is `_stale` until its segment is written again, at the end
         # of the pool (before the next bound: a list loads without writing a segment per date).
@@ -75,7 +72,6 @@ class EvidenceTable:
             self._nat.set(slot, 0)
         for flag in (self._undated, self._many, self._stateless, self._many_nat):
             flag.set(fid, False)
-        self._codes_of.pop(fid, None)
         if self._dates_of.pop(fid, None) is not None:
             self._stale.discard(fid)
             self._live -= self._written.pop(fid, 0)
@@ -128,7 +124,6 @@ class EvidenceTable:
         dates = self._dates_of[fid]
         if date not in dates:
             dates.add(date)
-            self._codes_of.pop(fid, None)
             self._stale.add(fid)
 
     def _write_pool(self) -> None:
@@ -151,46 +146,27 @@ class EvidenceTable:
         """The names `fids` split by the dates of birth they carry: under each year, under
         each day and month of a full date (BLOCK_DAY + month * 100 + day), and, for a name with
         an undated entry, under ALWAYS. A name sits in a block per date it carries (see
-        `query_blocks`)."""
-        slots = (fids[:, None] * SLOTS + np.arange(SLOTS)).ravel()
-        y, m, d = self._y.data[slots], self._m.data[slots], self._d.data[slots]
-        owner = np.repeat(fids, SLOTS)
-        many = self._many.data[fids]
-        dated = (y > 0) & ~np.repeat(many, SLOTS)  # a name with more dates: all of them below
-        full = dated & (m > 0) & (d > 0)
-        always = self._undated.data[fids]
-        # A name with many dates sits in many postings: its codes are worked out once.
-        more = [self._block_codes(fid) for fid in fids[many].tolist()]
-        codes = np.concatenate(
-            [
-                y[dated].astype(np.int64),
-                BLOCK_DAY + m[full].astype(np.int64) * 100 + d[full],
-                np.full(int(always.sum()), ALWAYS, dtype=np.int64),
-                *more,
-            ]
+        `query_blocks`; one compiled pass, `kernels.date_blocks`)."""
+        if self._stale:
+            self._write_pool()
+        codes, ids = kernels.date_blocks(
+            fids,
+            self._y.data,
+            self._m.data,
+            self._d.data,
+            self._undated.data,
+            self._many.data,
+            self._pool.data,
+            self._by_day.data,
+            self._pool_start.data,
+            self._pool_len.data,
         )
-        ids = np.concatenate(
-            [
-                owner[dated],
-                owner[full],
-                fids[always],
-                np.repeat(fids[many], [len(c) for c in more]).astype(np.int64),
-            ]
-        )
-        order = np.argsort(codes, kind="stable")
-        codes, ids = codes[order], ids[order]
+        if not len(codes):
+            return {}
         cuts = (np.flatnonzero(np.diff(codes)) + 1).tolist()
         starts, ends = [0, *cuts], [*cuts, len(ids)]
         firsts = codes[starts].tolist()
         return {code: ids[a:b] for code, a, b in zip(firsts, starts, ends, strict=True)}
-
-    def _block_codes(self, fid: int) -> Array:
-        """The `entry_blocks` of a name with more dates than its slots, as an array."""
-        codes = self._codes_of.get(fid)
-        if codes is None:
-            found = entry_blocks(self._dates_of[fid])
-            codes = self._codes_of[fid] = np.fromiter(found, dtype=np.int64, count=len(found))
-        return codes
 
     def upper_bounds(self, query: Prepared, fids: Array) -> Array:
         """For each name id, the most its entries' dates of birth and nationality can add."""

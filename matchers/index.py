@@ -534,8 +534,10 @@ class Matcher:
         traveller = prepare(
             Identity(names=["A B"], birth_dates=["1980-01-02"], nationalities=["KHM"])
         )
-        self._evidence.upper_bounds(traveller, ids)
-        self._table.upper_bounds(traveller.forms[0], ids)
+        evidence = self._evidence.upper_bounds(traveller, ids)
+        self._evidence.blocks(ids)
+        self._table.hopeful(traveller.forms[0], ids, evidence, self.threshold)
+        self._table.upper_bounds(traveller.forms[0], ids, evidence)
 
     def get(self, entry_id: str) -> Listed | None:
         """The entry with this id, if held."""

@@ -45,6 +45,8 @@ Array = np.ndarray[Any, Any]
 SLOTS = 2  # birth-date slots per listed name (see matchers.evidence)
 NATIONALITY_SLOTS = 2  # nationality slots per listed name
 SURE = 1e-9  # float slack: a bound must never fall under the exact score
+ALWAYS = -1  # the date block of names any traveller's dates may reach (see date_blocks)
+BLOCK_DAY = 100_000  # date blocks from here on are days of the year (month * 100 + day)
 
 
 @njit(cache=True, nogil=True)
@@ -160,6 +162,59 @@ def _pool_value(dates: Array, pool: Array, by_day: Array, start: int, end: int) 
                 best = max(best, date_value(qy, qm, qd, by_day[p] % 10_000, qm, qd))
                 p += 1
     return best
+
+
+@njit(cache=True, nogil=True)
+def date_blocks(
+    fids: Array,
+    ys: Array,
+    ms: Array,
+    ds: Array,
+    undated: Array,
+    many: Array,
+    pool: Array,
+    by_day: Array,
+    pool_start: Array,
+    pool_len: Array,
+) -> tuple[Array, Array]:
+    """The names `fids` under the date blocks of `EvidenceTable.blocks`, as (block, name id)
+    pairs sorted by block: each year a name's dates hold, each day and month of its full
+    dates (BLOCK_DAY + month * 100 + day), and ALWAYS for a name with an undated entry. A
+    name with more dates than its slots has them sorted in the pool, by year and by day, so
+    each of its blocks is written once."""
+    total = 0
+    for f in fids:
+        total += 1 + 2 * (pool_len[f] if many[f] else SLOTS)
+    codes = np.empty(total, dtype=np.int64)
+    ids = np.empty(total, dtype=np.int64)
+    n = 0
+    for f in fids:
+        if undated[f]:
+            codes[n], ids[n] = ALWAYS, f
+            n += 1
+        if not many[f]:
+            for s in range(f * SLOTS, (f + 1) * SLOTS):
+                if ys[s] > 0:
+                    codes[n], ids[n] = ys[s], f
+                    n += 1
+                    if ms[s] > 0 and ds[s] > 0:
+                        codes[n], ids[n] = BLOCK_DAY + ms[s] * 100 + ds[s], f
+                        n += 1
+            continue
+        last_year = last_day = -1
+        for p in range(pool_start[f], pool_start[f] + pool_len[f]):
+            year = pool[p] // 10_000
+            if year != last_year:
+                codes[n], ids[n] = year, f
+                n += 1
+                last_year = year
+            day = by_day[p] // 10_000  # month * 100 + day
+            if day != last_day and day // 100 > 0 and day % 100 > 0:
+                codes[n], ids[n] = BLOCK_DAY + day, f
+                n += 1
+                last_day = day
+    order = np.argsort(codes[:n], kind="mergesort")
+    return codes[:n][order], ids[:n][order]
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -156,6 +156,27 @@ def test_the_blocks_of_a_name_with_many_dates_follow_its_dates() -> None:
     assert set(table.blocks(np.array([0]))) == entry_blocks(filed)
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.lists(_DATES, max_size=2), min_size=1, max_size=8), max_size=5))
+def test_each_name_sits_in_the_blocks_of_its_entries(names: list[list[list[str]]]) -> None:
+    """`blocks` (one compiled pass over the slots and the pool) puts each name under exactly
+    the blocks of its entries' dates, and under ALWAYS when an entry has none."""
+    table = EvidenceTable()
+    want: dict[int, set[int]] = {}
+    for fid, entries in enumerate(names):
+        table.reset(fid)
+        for dates in entries:
+            person = prepare(Identity(names=["A B"], birth_dates=dates))
+            table.add(fid, person)
+            for code in entry_blocks(person.dates):
+                want.setdefault(code, set()).add(fid)
+    got = table.blocks(np.arange(len(names)))
+    assert {code: set(ids.tolist()) for code, ids in got.items()} == want
+    for ids in got.values():  # a name with many dates sits once in each of its blocks
+        many = [f for f in ids.tolist() if table._many.data[f]]
+        assert len(many) == len(set(many))
+
+
 def test_the_pool_of_dates_is_rewritten_and_compacted(monkeypatch: pytest.MonkeyPatch) -> None:
     """A name with many dates filed again and again (a list updated live): its bound follows
     its latest dates, and the segments left behind are dropped once they outweigh the rest."""

@@ -14,7 +14,7 @@ def test_warm_compiles_the_kernels_a_match_uses() -> None:
     script = textwrap.dedent(
         """
         from dataclasses import dataclass
-        from matchers import Identity, Matcher, kernels
+        from matchers import Identity, Matcher, index, kernels
 
         @dataclass
         class Entry:
@@ -23,17 +23,21 @@ def test_warm_compiles_the_kernels_a_match_uses() -> None:
 
         given = ["Abramov", "Belov", "Chernov", "Demidov", "Egorov", "Fomin", "Gusev", "Ilyin",
                  "Kozlov", "Lebedev", "Morozov", "Novikov"]
+        # enough names sharing two words for their posting to be split by date blocks
+        given += [w + "a" for w in given] + [w + "ich" for w in given]
+        assert len(given) >= index.BIG_POSTING
         m = Matcher(
             Entry(f"e{k}", Identity(names=[f"Tursunbaev Zhakyp {w}"], birth_dates=[d],
                                     nationalities=["KGZ"]))
             for k, (w, d) in enumerate((w, d) for w in given for d in ("1980-01-02", "1981"))
         )
         called = [kernels.evidence_bounds, kernels.name_bounds, kernels.columns_of,
-                  kernels.unit_similarities]  # (the others are compiled into these)
+                  kernels.unit_similarities, kernels.hopeful, kernels.date_blocks]
+        # (the others are compiled into these)
         assert not any(kernel.signatures for kernel in called)
         m.warm()
         warmed = [len(kernel.signatures) for kernel in called]
-        assert warmed == [1, 1, 1, 1], warmed
+        assert warmed == [1] * len(called), warmed
         for traveller in [
             Identity(names=["Tursunbaev Zhakyp"], birth_dates=["1980-01-02"],
                      nationalities=["KGZ"]),
