@@ -77,7 +77,7 @@ ALIKE_CACHE = 65_536
 QUERY_CACHE = 16_384  # traveller names whose postings are remembered (see _query_postings)
 NAME_MATCHES = 65_536  # exact name scores remembered (see _name_match)
 MANY_ENTRIES = 16  # a name carried by this many entries keeps them split by date once matched
-REMEMBERED = 8  # so few candidate names are looked up among the remembered worths first
+WORTHS = 2_000_000  # name worths remembered, in all (see _worths)
 SLACK = 1e-4  # scores are rounded to 4 places: a bound this close to the threshold may alert
 # The similarity at which a word counts as matched (credit 0.5, see score.match_forms).
 WORD_MATCH = NAME_FLOOR + 0.5 * (FULL_CREDIT - NAME_FLOOR)
@@ -338,7 +338,12 @@ class Matcher:
         # name: names repeat at a border, and any change to the postings empties it.
         self._query_cache: dict[str, tuple[Array, tuple[Large, ...]]] = {}
         self._name_matches: dict[tuple[str, int], NameMatch] = {}  # see _name_match
-        self._name_worths: dict[tuple[str, int], float] = {}  # see _worths
+        # What each listed name is worth against a traveller name, by traveller name: the
+        # listed ids, sorted, and their worths (see _worths).
+        self._worths_of: dict[str, tuple[Array, Array]] = {}
+        self._worths_held = 0
+        # Under this a name's worth is only bounded: no evidence lifts it to an alert.
+        self._worth_floor = threshold - SLACK - max_bonus()
         for entry in entries:
             self.upsert(entry)
 
@@ -664,24 +669,35 @@ class Matcher:
         blocks = self._entry_blocks[fid]  # (see _block_entry)
         return {eid for code in codes for eid in blocks.get(code, ())}
 
-    def _worths(self, q: NameForm, fids: Array, needed: Array) -> Array:
-        """For each listed name, a bound on its `match_forms` value + rarity against a
-        traveller name, exact (`NameTable.upper_bounds`) where it reaches `needed`. The exact
-        worths of a few names are remembered (the same names meet again at a border, and a
-        dictionary look-up costs less than the compiled pass's fixed cost)."""
-        if len(fids) > REMEMBERED:
-            return self._table.upper_bounds(q, fids, needed)
-        known, source = self._name_worths, q.source
-        got = [known.get((source, fid)) for fid in fids.tolist()]
-        if None not in got:
-            return np.array(got)
-        worths = self._table.upper_bounds(q, fids, np.full(len(fids), -np.inf))
-        if len(known) >= NAME_MATCHES:
-            known.clear()
-        for fid, worth in zip(fids.tolist(), worths.tolist(), strict=True):
-            if worth < np.inf:  # (infinity: only match_forms can tell, see _name_match)
-                known[source, fid] = worth
-        return worths
+    def _worths(self, q: NameForm, fids: Array) -> Array:
+        """For each listed name of `fids` (sorted), its `match_forms` value + rarity against
+        a traveller name: exact (`NameTable.upper_bounds`) where evidence could lift it to
+        an alert, else a bound under that. A worth depends on the two names alone (a name
+        id is never reused, its form never changes), and names repeat at a border: the
+        worths of a traveller name are remembered, and only names not met with it before
+        go through the compiled pass."""
+        held = self._worths_of.get(q.source)
+        missing = fids
+        if held is not None:
+            known_ids, known = held
+            at = np.minimum(np.searchsorted(known_ids, fids), len(known_ids) - 1)
+            found = known_ids[at] == fids
+            if found.all():
+                return known[at]
+            missing = fids[~found]
+        worths = self._table.upper_bounds(q, missing, np.full(len(missing), self._worth_floor))
+        if self._worths_held + len(missing) > WORTHS:
+            self._worths_of.clear()
+            self._worths_held, held = 0, None
+        self._worths_held += len(missing)
+        if held is None:
+            self._worths_of[q.source] = (missing, worths)
+            return worths
+        ids, values = np.concatenate([known_ids, missing]), np.concatenate([known, worths])
+        order = np.argsort(ids, kind="stable")
+        ids, values = ids[order], values[order]
+        self._worths_of[q.source] = (ids, values)
+        return values[np.searchsorted(ids, fids)]
 
     def _name_match(self, q: NameForm, fid: int) -> NameMatch:
         """`match_forms` of a traveller name and a listed one, remembered: the same names
@@ -712,8 +728,7 @@ class Matcher:
             evidence = self._evidence.upper_bounds(prepared, order)
             order, evidence = self._table.hopeful(q, order, evidence, self.threshold - SLACK)
             if not q.truncated and len(order):
-                needed = self.threshold - SLACK - evidence
-                order = order[self._worths(q, order, needed) >= needed]
+                order = order[self._worths(q, order) + evidence + SLACK >= self.threshold]
             scored_names += len(order)
             for fid in order.tolist():
                 m = self._name_match(q, fid)

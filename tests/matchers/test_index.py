@@ -252,6 +252,38 @@ def test_names_filed_after_a_match_are_found_by_the_same_traveller_name() -> Non
     assert [h.entry_id for h in m.match(query)] == ["b"]
 
 
+def test_a_traveller_name_met_again_scores_as_the_first_time() -> None:
+    """The worths of a traveller name's candidates are remembered, and each crossing by the
+    name reaches another part of them (the date blocks of his own date of birth): every
+    crossing gets the hits a matcher meeting him for the first time gives."""
+    rng = random.Random(11)
+    given = ["Abramov", "Belov", "Chernov", "Demidov", "Egorov", "Fomin", "Gusev", "Ilyin"]
+    years = range(1970, 1990)
+    entries = [
+        Entry(
+            f"e{k}",
+            Identity(
+                names=[f"Tursunbaev Zhakyp {rng.choice(given)}{rng.choice(['', 'a', 'ich'])}"],
+                birth_dates=[f"{rng.choice(years)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"],
+            ),
+        )
+        for k in range(120)
+    ]
+    m = Matcher(entries)
+    fresh = Matcher(entries)
+    seen: set[str] = set()
+    for year in years:
+        date = f"{year}-05-15"
+        for name in ["TURSUNBAEV ZHAKYP BELOV", "TURSUNBAEV ZHAKYP"]:
+            query = Identity(names=[name], birth_dates=[date])
+            want = fresh.match(query)
+            fresh._worths_of.clear()  # (so that it meets the name for the first time)
+            got = m.match(query)
+            assert [(h.entry_id, h.score) for h in got] == [(h.entry_id, h.score) for h in want]
+            seen.update(h.entry_id for h in got)
+    assert len(seen) > 10  # the crossings reached many different entries
+
+
 def test_entries_of_a_common_name_split_by_date() -> None:
     # One name carried by 40 entries (as a common name is on a large list): a traveller born
     # 1985-03-02 reaches only the entries his dates allow, and the split follows the entries.
