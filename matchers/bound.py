@@ -1,16 +1,21 @@
-"""An upper bound on the name score of one traveller name against many listed names at once.
+"""What a traveller name's match is worth against many listed names at once.
 
 Scoring a pair of names exactly (`score.match_forms`) costs tens of microseconds in Python;
 a traveller reaches hundreds of listed names on a large list, and nearly all of them share
-a word or two and nothing more. This bound is computed for all of them together with one
-rapidfuzz `process.cdist` call and one compiled pass over the names
-(`kernels.name_bounds`), and only the names it cannot rule out are scored exactly. It never
-underestimates (so it loses no alert):
+a word or two and nothing more. Their worth (`match_forms`' value + rarity) is computed for
+all of them together with one rapidfuzz `process.cdist` call and one compiled pass over the
+names (`kernels.name_bounds`). The pass first bounds each name, never underestimating (so it
+loses no alert):
 - each word's credit is at most the best credit any unit holding it gets against any unit
   of the other name, so coverage is at most the weight-sum of those credits;
 - words matched with credit 0.5 or more are at most the words whose best credit is that
   high (the single-word cap of `match_forms` applies when that is under two);
 - the common-name penalty is at least the one the coverage bound implies.
+A name whose bound still leaves it a chance to alert is then aligned as `match_forms`
+aligns it (`kernels._aligned`), for its exact worth; only those whose exact worth and
+evidence can reach an alert are scored in Python, for the explanation an officer reads.
+Before all this, a cap from the two names' weights alone rules out what it can
+(`hopeful`).
 
 Listed names live in flat arrays indexed by name id, so a query gathers its candidates with
 index arithmetic, never a Python loop over them. The arrays only grow: a removed

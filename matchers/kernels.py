@@ -1,10 +1,12 @@
-"""The bounds' inner loops, compiled (numba): one pass over a traveller's candidate names.
+"""The matcher's inner loops, compiled (numba): one pass over a traveller's candidate names.
 
 The evidence and name bounds (`matchers.evidence`, `matchers.bound`) rule out nearly every
 name a traveller's words reach before any is scored. Written as numpy expressions they cost
 some forty array operations per traveller name, and on a few hundred candidates each
 operation's fixed cost, not the arithmetic, was most of a crossing's time (bench/RESULTS.md).
-Here each bound is one loop per candidate, compiled on first use and cached on disk.
+Here each bound is one loop per candidate, compiled on first use and cached on disk. So is
+the exact value of the few names the bounds leave (`_aligned`: `match_forms` in Python cost
+tens of microseconds a name), and the split of a large posting by date (`date_blocks`).
 
 The rules are `score._date_pair` and `score.match_forms`' arithmetic, restated; the tests
 hold them to the scorer (tests/matchers/test_evidence.py, test_index.py).
