@@ -145,6 +145,7 @@ def run_size(
         hits += len(matcher.match(q))
     elapsed = time.perf_counter() - t0
     name_form.cache_clear()
+    matcher.forget_travellers()  # the passports carry the same names: new to it all the same
     t0 = time.perf_counter()
     passport_hits = sum(len(matcher.match(q)) for q in passports)
     passport_elapsed = time.perf_counter() - t0

@@ -545,6 +545,15 @@ class Matcher:
         self._table.hopeful(traveller.forms[0], ids, evidence, self.threshold)
         self._table.upper_bounds(traveller.forms[0], ids, evidence)
 
+    def forget_travellers(self) -> None:
+        """Forget what was remembered about traveller names (what their keys reach, their
+        matches' scores and worths), as a matcher that never met them: for a benchmark's
+        new travellers. Nothing listed changes."""
+        self._query_cache.clear()
+        self._name_matches.clear()
+        self._worths_of.clear()
+        self._worths_held = 0
+
     def get(self, entry_id: str) -> Listed | None:
         """The entry with this id, if held."""
         filed = self._filed.get(entry_id)
