@@ -147,10 +147,20 @@ class EvidenceTable:
         each day and month of a full date (BLOCK_DAY + month * 100 + day), and, for a name with
         an undated entry, under ALWAYS. A name sits in a block per date it carries (see
         `query_blocks`; one compiled pass, `kernels.date_blocks`)."""
+        codes, ids = kernels.date_blocks(fids, *self._dates())
+        if not len(codes):
+            return {}
+        cuts = (np.flatnonzero(np.diff(codes)) + 1).tolist()
+        starts, ends = [0, *cuts], [*cuts, len(ids)]
+        firsts = codes[starts].tolist()
+        return {code: ids[a:b] for code, a, b in zip(firsts, starts, ends, strict=True)}
+
+    def _dates(self) -> tuple[Array, ...]:
+        """The date columns the kernels read (slots, undated and many flags, the pool by year
+        and by day, each name's segment), the pool written first if a name's dates changed."""
         if self._stale:
             self._write_pool()
-        codes, ids = kernels.date_blocks(
-            fids,
+        return (
             self._y.data,
             self._m.data,
             self._d.data,
@@ -161,34 +171,16 @@ class EvidenceTable:
             self._pool_start.data,
             self._pool_len.data,
         )
-        if not len(codes):
-            return {}
-        cuts = (np.flatnonzero(np.diff(codes)) + 1).tolist()
-        starts, ends = [0, *cuts], [*cuts, len(ids)]
-        firsts = codes[starts].tolist()
-        return {code: ids[a:b] for code, a, b in zip(firsts, starts, ends, strict=True)}
 
     def upper_bounds(self, query: Prepared, fids: Array) -> Array:
         """For each name id, the most its entries' dates of birth and nationality can add."""
-        if self._stale:
-            self._write_pool()
         dates = query.dates
+        columns = (*self._dates(), self._nat.data, self._many_nat.data, self._stateless.data)
         bounds: Array = kernels.evidence_bounds(
             fids,
             np.array([(y, m or 0, d or 0) for y, m, d in dates], dtype=np.int64).reshape(-1, 3),
             np.array([self._country_ids.get(c, -1) for c in query.nationalities], dtype=np.int32),
-            self._y.data,
-            self._m.data,
-            self._d.data,
-            self._undated.data,
-            self._many.data,
-            self._pool.data,
-            self._by_day.data,
-            self._pool_start.data,
-            self._pool_len.data,
-            self._nat.data,
-            self._many_nat.data,
-            self._stateless.data,
+            *columns,
         )
         return bounds
 
