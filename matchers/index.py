@@ -78,7 +78,7 @@ ALIKE_CACHE = 65_536
 QUERY_CACHE = 16_384  # traveller names whose postings are remembered (see _query_postings)
 NAME_MATCHES = 65_536  # exact name scores remembered (see _name_match)
 MANY_ENTRIES = 16  # a name carried by this many entries keeps them split by date once matched
-WORTHS = 2_000_000  # name worths remembered, in all (see _worths)
+REMEMBERED = 8  # so few candidate names are looked up among the remembered worths first
 SLACK = 1e-4  # scores are rounded to 4 places: a bound this close to the threshold may alert
 # The similarity at which a word counts as matched (credit 0.5, see score.match_forms).
 WORD_MATCH = NAME_FLOOR + 0.5 * (FULL_CREDIT - NAME_FLOOR)
@@ -339,10 +339,7 @@ class Matcher:
         # name: names repeat at a border, and any change to the postings empties it.
         self._query_cache: dict[str, tuple[Array, tuple[Large, ...]]] = {}
         self._name_matches: dict[tuple[str, int], NameMatch] = {}  # see _name_match
-        # What each listed name is worth against a traveller name, by traveller name: the
-        # listed ids, sorted, and their worths (see _worths).
-        self._worths_of: dict[str, tuple[Array, Array]] = {}
-        self._worths_held = 0
+        self._name_worths: dict[tuple[str, int], float] = {}  # see _worths
         # Under this a name's worth is only bounded: no evidence lifts it to an alert.
         self._worth_floor = threshold - SLACK - max_bonus()
         for entry in entries:
@@ -551,8 +548,7 @@ class Matcher:
         new travellers. Nothing listed changes."""
         self._query_cache.clear()
         self._name_matches.clear()
-        self._worths_of.clear()
-        self._worths_held = 0
+        self._name_worths.clear()
 
     def get(self, entry_id: str) -> Listed | None:
         """The entry with this id, if held."""
@@ -679,35 +675,26 @@ class Matcher:
         blocks = self._entry_blocks[fid]  # (see _block_entry)
         return {eid for code in codes for eid in blocks.get(code, ())}
 
-    def _worths(self, q: NameForm, fids: Array) -> Array:
-        """For each listed name of `fids` (sorted), its `match_forms` value + rarity against
-        a traveller name: exact (`NameTable.upper_bounds`) where evidence could lift it to
-        an alert, else a bound under that. A worth depends on the two names alone (a name
-        id is never reused, its form never changes), and names repeat at a border: the
-        worths of a traveller name are remembered, and only names not met with it before
-        go through the compiled pass."""
-        held = self._worths_of.get(q.source)
-        missing = fids
-        if held is not None:
-            known_ids, known = held
-            at = np.minimum(np.searchsorted(known_ids, fids), len(known_ids) - 1)
-            found = known_ids[at] == fids
-            if found.all():
-                return known[at]
-            missing = fids[~found]
-        worths = self._table.upper_bounds(q, missing, np.full(len(missing), self._worth_floor))
-        if self._worths_held + len(missing) > WORTHS:
-            self._worths_of.clear()
-            self._worths_held, held = 0, None
-        self._worths_held += len(missing)
-        if held is None:
-            self._worths_of[q.source] = (missing, worths)
-            return worths
-        ids, values = np.concatenate([known_ids, missing]), np.concatenate([known, worths])
-        order = np.argsort(ids, kind="stable")
-        ids, values = ids[order], values[order]
-        self._worths_of[q.source] = (ids, values)
-        return values[np.searchsorted(ids, fids)]
+    def _worths(self, q: NameForm, fids: Array, needed: Array) -> Array:
+        """For each listed name of `fids`, its `match_forms` value + rarity against a
+        traveller name: exact (`NameTable.upper_bounds`) where it reaches `needed`, else a
+        bound under that. A worth depends on the two names alone (a name id is never reused,
+        its form never changes), and the same names meet again at a border: the worths of a
+        few names are remembered, each exact wherever any evidence could lift it to an
+        alert, and looked up first (a dictionary look-up costs less than the compiled
+        pass's fixed cost; for many names, it does not)."""
+        if len(fids) > REMEMBERED:
+            return self._table.upper_bounds(q, fids, needed)
+        known, source = self._name_worths, q.source
+        got = [known.get((source, fid)) for fid in fids.tolist()]
+        if None not in got:
+            return np.array(got)
+        worths = self._table.upper_bounds(q, fids, np.full(len(fids), self._worth_floor))
+        if len(known) >= NAME_MATCHES:
+            known.clear()
+        for fid, worth in zip(fids.tolist(), worths.tolist(), strict=True):
+            known[source, fid] = worth
+        return worths
 
     def _name_match(self, q: NameForm, fid: int) -> NameMatch:
         """`match_forms` of a traveller name and a listed one, remembered: the same names
@@ -738,7 +725,8 @@ class Matcher:
             evidence = self._evidence.upper_bounds(prepared, order)
             order, evidence = self._table.hopeful(q, order, evidence, self.threshold - SLACK)
             if not q.truncated and len(order):
-                order = order[self._worths(q, order) + evidence + SLACK >= self.threshold]
+                needed = self.threshold - SLACK - evidence
+                order = order[self._worths(q, order, needed) >= needed]
             scored_names += len(order)
             for fid in order.tolist():
                 m = self._name_match(q, fid)

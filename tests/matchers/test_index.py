@@ -253,8 +253,8 @@ def test_names_filed_after_a_match_are_found_by_the_same_traveller_name() -> Non
 
 
 def test_a_traveller_name_met_again_scores_as_the_first_time() -> None:
-    """The worths of a traveller name's candidates are remembered, and each crossing by the
-    name reaches another part of them (the date blocks of his own date of birth): every
+    """The worths of a traveller name's few candidates are remembered, and each crossing by
+    the name reaches other candidates (the date blocks of his own date of birth): every
     crossing gets the hits a matcher meeting him for the first time gives."""
     rng = random.Random(11)
     given = ["Abramov", "Belov", "Chernov", "Demidov", "Egorov", "Fomin", "Gusev", "Ilyin"]
@@ -283,7 +283,7 @@ def test_a_traveller_name_met_again_scores_as_the_first_time() -> None:
             seen.update(h.entry_id for h in got)
     assert len(seen) > 10  # the crossings reached many different entries
     m.forget_travellers()  # (what bench.matcher does between its name and passport runs)
-    assert not (m._worths_of or m._query_cache or m._name_matches or m._worths_held)
+    assert not (m._name_worths or m._query_cache or m._name_matches)
     assert m.match(query) == fresh.match(query)
 
 
