@@ -267,7 +267,8 @@ class NameTable:
         bound): the matched units are disjoint, so the information they carry is at most
         the lighter name's total weight, and the common-name penalty at least what that
         leaves. A traveller with a common name cannot reach NAME_MAX against anyone. A
-        cut-off MRZ name, on either side, is not capped."""
+        cut-off MRZ name, on either side, is capped by NAME_MAX alone (its last word may be
+        the start of any longer one)."""
         return kernels.hopeful(
             fids,
             evidence,

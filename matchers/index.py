@@ -25,8 +25,8 @@ first use, by the birth dates its names carry (`matchers.evidence` blocks), and 
 entries of a name carried by many: a traveller with a date of birth gathers only the names
 and entries his dates can reach. The candidate names of a traveller name are valued all at
 once (`matchers.bound`: a bound, then the exact name worth where the bound leaves a chance,
-compiled, and remembered per traveller name); only those whose worth and evidence can reach
-an alert are scored, exactly as `compare` scores them, each once per traveller name.
+compiled; a few names' worths are remembered); only those whose worth and evidence can
+reach an alert are scored, exactly as `compare` scores them, each once per traveller name.
 """
 
 from __future__ import annotations

@@ -237,12 +237,13 @@ def hopeful(
     fids: Array, evidence: Array, q_total: float, total: Array, cut: Array, need: float
 ) -> tuple[Array, Array]:
     """The names of `fids`, and their `evidence`, whose evidence plus a cap on their name's
-    value + rarity reaches `need` (see `NameTable.hopeful`; q_total infinite: no cap)."""
+    value + rarity reaches `need` (see `NameTable.hopeful`; q_total infinite: a cut-off
+    traveller name, capped only by NAME_MAX, as is a cut-off listed name)."""
     keep = np.empty(len(fids), dtype=np.int64)
     n = 0
     for i in range(len(fids)):
         f = fids[i]
-        cap = np.inf
+        cap = NAME_MAX + SURE
         if q_total < np.inf and cut[f] == 0:
             info = min(q_total, total[f])
             cap = NAME_MAX - COMMON_PENALTY * max(0.0, 1.0 - info / DISTINCTIVE_INFO) + SURE

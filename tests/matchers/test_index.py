@@ -479,7 +479,8 @@ def test_a_common_name_is_capped_under_name_max() -> None:
     table = NameTable()
     for fid, name in enumerate(["Nguyen Van An", "Zhakyp Tursunbaev Abdrakhmanovich"]):
         table.add(fid, name_form(name))
-    # a name cut off by a full MRZ field is never capped (its last word may be any length)
+    # a name cut off by a full MRZ field is capped by NAME_MAX alone (its last word may be
+    # the start of any longer one)
     field = "NGUYEN<<VAN<AN<" + "B" * 24  # 39 letters: the field is full, its end cut off
     assert name_form(field).truncated
     table.add(2, name_form(field))
@@ -489,6 +490,7 @@ def test_a_common_name_is_capped_under_name_max() -> None:
     assert common[0].tolist() == [2]
     assert rare[0].tolist() == [1, 2]
     assert table.hopeful(name_form(field), ids, nothing, NAME_MAX)[0].tolist() == [0, 1, 2]
+    assert table.hopeful(name_form(field), ids, nothing, NAME_MAX + 0.001)[0].tolist() == []
 
 
 def test_entries_with_many_names_score_as_compare() -> None:
