@@ -19,7 +19,8 @@ Before all this, a cap from the two names' weights alone rules out what it can
 
 Listed names live in flat arrays indexed by name id, so a query gathers its candidates with
 index arithmetic, never a Python loop over them. The arrays only grow: a removed
-name's rows stay as garbage until the arrays are rebuilt (`compact`).
+name's rows stay as garbage (nothing rebuilds them yet; a worker started again builds
+them anew from the list).
 """
 
 from __future__ import annotations
