@@ -321,8 +321,8 @@ def name_bounds(
         lw, lc = weight[t_start[f] : t_start[f] + n], content[t_start[f] : t_start[f] + n]
         got_l, words_l = _covered(best_unit, lw, lc)
         got_q, words_q = _covered(per_query, q_weight, q_content)
-        bound = _value(got_q, got_l, q_total, total[f], q_words, words[f], words_q, words_l)
-        bound = max(0.0, bound) + SURE
+        sim = _similarity(got_q, got_l, q_total, total[f], q_words, words[f], words_q, words_l)
+        bound = max(0.0, _worth(sim, min(got_q, got_l))) + SURE
         if bound < needed[i]:
             out[i] = bound
             continue
@@ -337,6 +337,7 @@ def name_bounds(
             q_content,
             q_family,
             q_total,
+            q_words,
             lw,
             lc,
             family[f],
@@ -358,6 +359,7 @@ def _aligned(
     q_content: Array,
     q_family: int,
     q_total: float,
+    q_words: float,
     weight: Array,
     content: Array,
     family: int,
@@ -435,14 +437,7 @@ def _aligned(
         if credit >= 0.5:
             words_q += _unit_weight(q_content, q)
             words_l += _unit_weight(content, u)
-    cov_q = got_q / q_total if q_total else 0.0
-    cov_l = got_l / total if total else 0.0
-    sim = SHORT_SIDE * max(cov_q, cov_l) + (1 - SHORT_SIDE) * min(cov_q, cov_l)
-    q_words = 0.0
-    for t in range(qn):
-        q_words += q_content[t]
-    if min(q_words, words) >= 2 and min(words_q, words_l) < 2:
-        sim *= SINGLE_WORD_FACTOR
+    sim = _similarity(got_q, got_l, q_total, total, q_words, words, words_q, words_l)
     if q_family & ~used_q or family & ~used_l:  # a family name left unmatched
         sim -= FAMILY_MISS
     return _worth(sim, info) + SURE
@@ -481,7 +476,7 @@ def _credit(similarity: float) -> float:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _value(
+def _similarity(
     got_q: float,
     got_l: float,
     q_total: float,
@@ -491,14 +486,14 @@ def _value(
     words_q: float,
     words_l: float,
 ) -> float:
-    """`match_forms`' value + rarity from the weight each name has covered and its content
+    """`match_forms`' name similarity from the weight each name has covered and its content
     words matched with credit 0.5 or more (before the family-name rule)."""
     cov_q = got_q / q_total if q_total else 0.0
-    cov_l = got_l / l_total if l_total > 0 else 0.0
+    cov_l = got_l / l_total if l_total else 0.0
     sim = SHORT_SIDE * max(cov_q, cov_l) + (1 - SHORT_SIDE) * min(cov_q, cov_l)
-    if min(q_words, 2.0) >= 2 and l_words >= 2 and min(words_q, words_l) < 2:
+    if min(q_words, l_words) >= 2 and min(words_q, words_l) < 2:
         sim *= SINGLE_WORD_FACTOR
-    return _worth(sim, min(got_q, got_l))
+    return sim
 
 
 @njit(cache=True, nogil=True, inline="always")
