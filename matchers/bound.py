@@ -279,6 +279,12 @@ class NameTable:
             need,
         )
 
+    def capped_above(self, fids: Array, need: float) -> Array:
+        """Whether `hopeful`'s cap on each name reaches `need` against some traveller name
+        that is not cut off (`kernels.capped_above`)."""
+        got: Array = kernels.capped_above(fids, self._total.data, self._cut.data, need)
+        return got
+
     def upper_bounds(self, query: NameForm, fids: Array, needed: Array | None = None) -> Array:
         """For each listed name id, a bound on `match_forms(query, name)`'s value + rarity:
         the query's units against every distinct spelling of the names at once (rapidfuzz),

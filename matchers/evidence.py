@@ -28,7 +28,7 @@ import numpy as np
 
 from matchers import kernels
 from matchers.bound import _Column
-from matchers.kernels import ALWAYS, BLOCK_DAY, NATIONALITY_SLOTS, SLOTS
+from matchers.kernels import ALWAYS, FULL_YEAR, NATIONALITY_SLOTS, ON_DAY, SLOTS
 from matchers.score import Date, Prepared
 
 Array = np.ndarray[Any, Any]
@@ -142,18 +142,15 @@ class EvidenceTable:
             self._live += len(codes) - self._written.get(fid, 0)
             self._written[fid] = len(codes)
 
-    def blocks(self, fids: Array) -> dict[int, Array]:
-        """The names `fids` split by the dates of birth they carry: under each year, under
-        each day and month of a full date (BLOCK_DAY + month * 100 + day), and, for a name with
-        an undated entry, under ALWAYS. A name sits in a block per date it carries (see
-        `query_blocks`; one compiled pass, `kernels.date_blocks`)."""
-        codes, ids = kernels.date_blocks(fids, *self._dates())
-        if not len(codes):
-            return {}
-        cuts = (np.flatnonzero(np.diff(codes)) + 1).tolist()
-        starts, ends = [0, *cuts], [*cuts, len(ids)]
-        firsts = codes[starts].tolist()
-        return {code: ids[a:b] for code, a, b in zip(firsts, starts, ends, strict=True)}
+    def blocks(self, fids: Array, loose: Array) -> tuple[Array, Array]:
+        """The names `fids` split by the dates of birth they carry, as (block, name id) pairs
+        sorted by block (`kernels.date_blocks`, one compiled pass; `loose`: per name, whether
+        a full date of its may alert a year apart, see `query_blocks`)."""
+        ys, ms, ds, undated, many, pool, _, start, length = self._dates()
+        got: tuple[Array, Array] = kernels.date_blocks(
+            fids, loose, ys, ms, ds, undated, many, pool, start, length
+        )
+        return got
 
     def _dates(self) -> tuple[Array, ...]:
         """The date columns the kernels read (slots, undated and many flags, the pool by year
@@ -178,7 +175,7 @@ class EvidenceTable:
         columns = (*self._dates(), self._nat.data, self._many_nat.data, self._stateless.data)
         bounds: Array = kernels.evidence_bounds(
             fids,
-            np.array([(y, m or 0, d or 0) for y, m, d in dates], dtype=np.int64).reshape(-1, 3),
+            date_rows(dates),
             np.array([self._country_ids.get(c, -1) for c in query.nationalities], dtype=np.int32),
             *columns,
         )
@@ -191,30 +188,34 @@ def _code(date: Date) -> int:
     return y * 10_000 + (m or 0) * 100 + (d or 0)
 
 
-def query_blocks(dates: Iterable[Date]) -> frozenset[int]:
-    """The blocks of `EvidenceTable.blocks` holding every name whose dates can add more than
-    DOB_DIFFERENT against these: the same year or one apart, a full date one digit of the year
-    apart (then day and month are equal), and ALWAYS."""
-    out = {ALWAYS}
-    for y, m, d in dates:
-        out.update((y - 1, y, y + 1))
-        if m is not None and d is not None:
-            out.add(BLOCK_DAY + m * 100 + d)
-    return frozenset(out)
+def date_rows(dates: Iterable[Date]) -> Array:
+    """Dates as the kernels take them: (year, month, day) rows, 0 unknown."""
+    return np.array([(y, m or 0, d or 0) for y, m, d in dates], dtype=np.int64).reshape(-1, 3)
+
+
+def query_blocks(dates: Iterable[Date]) -> Array:
+    """The date blocks a traveller's dates reach, sorted (`kernels.query_blocks`): every
+    block holding a name whose dates can add more than DOB_DIFFERENT, except the full dates
+    a year apart or of another day filed under FULL_YEAR, which take DOB_CONFLICT off a name
+    whose cap cannot bear it."""
+    got: Array = kernels.query_blocks(date_rows(dates))
+    return got
 
 
 @lru_cache(maxsize=65_536)
-def dated_blocks(dates: tuple[Date, ...]) -> frozenset[int]:
-    """`entry_blocks`, remembered: on a large list the hundreds of entries of a common name
-    are split by date on first use (`Matcher._entries_reaching`), and birth dates repeat."""
-    return entry_blocks(dates)
+def dated_blocks(dates: tuple[Date, ...], loose: bool) -> frozenset[int]:
+    """`entry_blocks`, remembered: on a large list the entries of a common name are split by
+    date as they are filed (`Matcher._block_entry`), and birth dates repeat."""
+    return entry_blocks(dates, loose)
 
 
-def entry_blocks(dates: Iterable[Date]) -> frozenset[int]:
-    """The blocks of `query_blocks`'s codes one listed entry belongs to, by its own dates."""
-    out = {
-        code
-        for y, m, d in dates
-        for code in ((y, BLOCK_DAY + m * 100 + d) if m is not None and d is not None else (y,))
-    }
+def entry_blocks(dates: Iterable[Date], loose: bool) -> frozenset[int]:
+    """The blocks of `query_blocks`'s codes one listed entry belongs to, by its own dates
+    (`loose`: its name's cap bears DOB_CONFLICT, see `kernels.date_blocks`)."""
+    out: set[int] = set()
+    for y, m, d in dates:
+        if m is not None and d is not None:
+            out.update((ON_DAY + _code((y, m, d)), y if loose else FULL_YEAR + y))
+        else:
+            out.add(y)
     return frozenset(out) if out else frozenset((ALWAYS,))

@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from matchers import tables
+from matchers import kernels, tables
 from matchers.bound import NameTable
 from matchers.evidence import EvidenceTable, dated_blocks, query_blocks
 from matchers.identity import Identity
@@ -49,6 +49,7 @@ from matchers.result import Hit, Listed
 from matchers.score import (
     CURVE,
     DEFAULT_THRESHOLD,
+    DOB_CONFLICT,
     DOB_DIFFERENT,
     FULL_CREDIT,
     NAME_FLOOR,
@@ -102,7 +103,7 @@ class _Postings:
     def __init__(self) -> None:
         self._ids: dict[object, int | tuple[int, ...] | set[int]] = {}
         self._arrays: dict[object, Array] = {}
-        self._blocks: dict[object, dict[int, Array]] = {}
+        self._blocks: dict[object, tuple[Array, Array]] = {}
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -187,11 +188,12 @@ class _Postings:
         parts = self._blocks.get(key)
         if parts is None:
             parts = self._blocks[key] = split(got)
-        arrays.extend([parts[code] for code in wanted if code in parts])
+        arrays.append(kernels.block_ids(*parts, wanted))
 
 
-# The date blocks a query reaches, and how to split a posting into blocks.
-Blocks = tuple[frozenset[int], Callable[[Array], dict[int, Array]]]
+# The date blocks a query reaches (sorted), and how to split a posting into blocks: (block,
+# name id) pairs sorted by block.
+Blocks = tuple[Array, Callable[[Array], tuple[Array, Array]]]
 Large = tuple[_Postings, object]  # a large posting, by its key
 
 
@@ -204,6 +206,11 @@ def _union(arrays: list[Array]) -> Array:
     keep[:1] = True
     np.not_equal(ids[1:], ids[:-1], out=keep[1:])
     return ids[keep]
+
+
+def _reach(codes: Array | None) -> frozenset[int] | None:
+    """Date blocks as a set, for the entries of a name split by date (`_entries_reaching`)."""
+    return None if codes is None else frozenset(codes.tolist())
 
 
 @dataclass(slots=True)
@@ -319,11 +326,16 @@ class Matcher:
         # alert? If not, large postings are split by date (matchers.evidence blocks) and a
         # traveller with a date of birth only reaches the blocks of his dates.
         self._date_blocks = threshold > NAME_MAX + DOB_DIFFERENT + NATIONALITY_SAME + SLACK
+        # Against a traveller's full date a listed full date a year apart or of another day
+        # takes DOB_CONFLICT off: a name alerts so only if its cap reaches this (`_loose`).
+        self._conflict_need = threshold - SLACK - DOB_CONFLICT - NATIONALITY_SAME
         self._filed: dict[str, _Filed] = {}
         self._name_ids: dict[str, int] = {}  # by source: a name's form is a function of it
         self._names: dict[int, NameForm] = {}
         self._name_entries: dict[int, str | set[str]] = {}  # one entry id, or several
-        self._entry_blocks: dict[int, dict[int, list[str]]] = {}  # see _entries_reaching
+        # A name's entries by date block, once it has MANY_ENTRIES (see _entries_reaching),
+        # and whether the name is `_loose`.
+        self._entry_blocks: dict[int, tuple[bool, dict[int, list[str]]]] = {}
         self._next_id = 0
         self._table = NameTable()
         self._evidence = EvidenceTable()
@@ -417,31 +429,34 @@ class Matcher:
         first thousand travellers waiting while their common names are split."""
         if not self._date_blocks:
             return  # no traveller's dates rule an entry out
-        blocks = self._entry_blocks.get(fid)
-        if blocks is None:
+        held = self._entry_blocks.get(fid)
+        if held is None:
             if len(entries) < MANY_ENTRIES:
                 return
-            blocks = self._entry_blocks[fid] = {}
+            held = self._entry_blocks[fid] = (bool(self._loose(np.array([fid]))[0]), {})
+            loose, blocks = held
             for other in entries - {eid}:
-                for code in dated_blocks(self._filed[other].prepared.dates):
+                for code in dated_blocks(self._filed[other].prepared.dates, loose):
                     blocks.setdefault(code, []).append(other)
-        for code in dated_blocks(dates):
+        loose, blocks = held
+        for code in dated_blocks(dates, loose):
             blocks.setdefault(code, []).append(eid)
 
     def _unblock_entry(
         self, fid: int, entries: set[str], eid: str, dates: tuple[Date, ...]
     ) -> None:
         """Take an entry out of its name's date blocks (`entries`: those left)."""
-        blocks = self._entry_blocks.get(fid)
-        if blocks is None:
+        held = self._entry_blocks.get(fid)
+        if held is None:
             return
         if len(entries) < MANY_ENTRIES:
             del self._entry_blocks[fid]
             return
-        for code in dated_blocks(dates):
-            held = blocks[code]
-            held.remove(eid)
-            if not held:
+        loose, blocks = held
+        for code in dated_blocks(dates, loose):
+            ids = blocks[code]
+            ids.remove(eid)
+            if not ids:
                 del blocks[code]
 
     def _unfile_name(self, fid: int, eid: str, dates: tuple[Date, ...]) -> None:
@@ -538,7 +553,7 @@ class Matcher:
             Identity(names=["A B"], birth_dates=["1980-01-02"], nationalities=["KHM"])
         )
         evidence = self._evidence.upper_bounds(traveller, ids)
-        self._evidence.blocks(ids)
+        kernels.block_ids(*self._split(ids), query_blocks(traveller.dates))
         self._table.hopeful(traveller.forms[0], ids, evidence, self.threshold)
         self._table.upper_bounds(traveller.forms[0], ids, evidence)
 
@@ -636,15 +651,25 @@ class Matcher:
         got = self._query_cache[form.source] = (np.array(small, dtype=np.int64), tuple(large))
         return got
 
-    def _codes(self, prepared: Prepared) -> frozenset[int] | None:
-        """The date blocks a traveller's dates reach (None: every block)."""
+    def _codes(self, prepared: Prepared) -> Array | None:
+        """The date blocks a traveller's dates reach, sorted (None: every block)."""
         return query_blocks(prepared.dates) if self._date_blocks and prepared.dates else None
 
-    def _candidates(
-        self, prepared: Prepared, codes: frozenset[int] | None
-    ) -> tuple[list[Array], set[str]]:
+    def _loose(self, fids: Array) -> Array:
+        """Whether each listed name may alert with a full date a year apart or of another
+        day than the traveller's (its cap bears DOB_CONFLICT): such a name is filed under
+        each year it was born in, the others under FULL_YEAR + year (`kernels.date_blocks`).
+        The cap holds for any traveller name, cut off or not: the words matched carry at
+        most the listed name's total weight."""
+        return self._table.capped_above(fids, self._conflict_need)
+
+    def _split(self, fids: Array) -> tuple[Array, Array]:
+        """A large posting's names as (date block, name id) pairs sorted by block."""
+        return self._evidence.blocks(fids, self._loose(fids))
+
+    def _candidates(self, prepared: Prepared, codes: Array | None) -> tuple[list[Array], set[str]]:
         """(listed names worth scoring per traveller name, entries to score on every name)."""
-        blocks = None if codes is None else (codes, self._evidence.blocks)
+        blocks = None if codes is None else (codes, self._split)
         names = [self._candidate_names(form, blocks) for form in prepared.forms]
         documents: set[str] = set()
         for doc in prepared.documents | prepared.documents_ocr:
@@ -655,24 +680,27 @@ class Matcher:
         """Entry ids worth scoring for a prepared traveller (a small superset of the hits)."""
         codes = self._codes(prepared)
         names, documents = self._candidates(prepared, codes)
+        reach = _reach(codes)
         return {
             eid
             for fids in names
             for fid in fids.tolist()
-            for eid in self._entries_reaching(fid, codes)
+            for eid in self._entries_reaching(fid, reach)
         } | documents
 
     def _entries_reaching(self, fid: int, codes: frozenset[int] | None) -> Iterable[str]:
         """The entries of a name whose dates of birth are in the blocks `codes` (all of them
         without codes). A common name is carried by hundreds of entries on a large list, and
-        a traveller's dates rule out nearly all of them: their entries are split by date
-        once, on first use."""
+        a traveller's dates rule out nearly all of them: their entries are split by date as
+        they are filed (`_block_entry`)."""
         have = self._name_entries[fid]
         if isinstance(have, str):
             return (have,)
         if codes is None or len(have) < MANY_ENTRIES:
             return have
-        blocks = self._entry_blocks[fid]  # (see _block_entry)
+        _, blocks = self._entry_blocks[fid]
+        if len(blocks) < len(codes):
+            return {eid for code, ids in blocks.items() if code in codes for eid in ids}
         return {eid for code in codes for eid in blocks.get(code, ())}
 
     def _worths(self, q: NameForm, fids: Array, needed: Array) -> Array:
@@ -713,6 +741,7 @@ class Matcher:
         prepared = prepare(identity)
         codes = self._codes(prepared)
         candidates, documents = self._candidates(prepared, codes)
+        reach = _reach(codes)
         scored_names = 0
         # Each listed name is scored once per traveller name, and only if the bounds on what
         # its entries' other evidence (matchers.evidence) and the name (matchers.bound) can
@@ -730,7 +759,7 @@ class Matcher:
             scored_names += len(order)
             for fid in order.tolist():
                 m = self._name_match(q, fid)
-                for eid in self._entries_reaching(fid, codes):
+                for eid in self._entries_reaching(fid, reach):
                     top = best.get(eid)
                     if top is None or m.better_than(top):
                         best[eid] = m

@@ -47,8 +47,10 @@ Array = np.ndarray[Any, Any]
 SLOTS = 2  # birth-date slots per listed name (see matchers.evidence)
 NATIONALITY_SLOTS = 2  # nationality slots per listed name
 SURE = 1e-9  # float slack: a bound must never fall under the exact score
-ALWAYS = -1  # the date block of names any traveller's dates may reach (see date_blocks)
-BLOCK_DAY = 100_000  # date blocks from here on are days of the year (month * 100 + day)
+# Date blocks (see date_blocks): ALWAYS, years as they are, FULL_YEAR + year, ON_DAY + a date.
+ALWAYS = -1  # names any traveller's dates may reach (an entry has no date of birth)
+FULL_YEAR = 100_000
+ON_DAY = 100_000_000  # + year * 10,000 + month * 100 + day
 
 
 @njit(cache=True, nogil=True)
@@ -169,54 +171,123 @@ def _pool_value(dates: Array, pool: Array, by_day: Array, start: int, end: int) 
 @njit(cache=True, nogil=True)
 def date_blocks(
     fids: Array,
+    loose: Array,
     ys: Array,
     ms: Array,
     ds: Array,
     undated: Array,
     many: Array,
     pool: Array,
-    by_day: Array,
     pool_start: Array,
     pool_len: Array,
 ) -> tuple[Array, Array]:
     """The names `fids` under the date blocks of `EvidenceTable.blocks`, as (block, name id)
-    pairs sorted by block: each year a name's dates hold, each day and month of its full
-    dates (BLOCK_DAY + month * 100 + day), and ALWAYS for a name with an undated entry. A
-    name with more dates than its slots has them sorted in the pool, by year and by day, so
-    each of its blocks is written once."""
+    pairs sorted by block: each full date a name carries (ON_DAY + its code), the year of
+    each date (year alone; FULL_YEAR + year for a full date of a name not `loose`, see
+    `query_blocks`), and ALWAYS for a name with an undated entry. A name with more dates than
+    its slots has them sorted in the pool, so each of its year blocks is written once."""
     total = 0
     for f in fids:
         total += 1 + 2 * (pool_len[f] if many[f] else SLOTS)
     codes = np.empty(total, dtype=np.int64)
     ids = np.empty(total, dtype=np.int64)
     n = 0
-    for f in fids:
+    for i in range(len(fids)):
+        f = fids[i]
         if undated[f]:
             codes[n], ids[n] = ALWAYS, f
             n += 1
-        if not many[f]:
-            for s in range(f * SLOTS, (f + 1) * SLOTS):
-                if ys[s] > 0:
-                    codes[n], ids[n] = ys[s], f
-                    n += 1
-                    if ms[s] > 0 and ds[s] > 0:
-                        codes[n], ids[n] = BLOCK_DAY + ms[s] * 100 + ds[s], f
+        start, end = (pool_start[f], pool_start[f] + pool_len[f]) if many[f] else (0, SLOTS)
+        last_year = last_full = -1  # (equal years are neighbours: the pool is sorted)
+        for p in range(start, end):
+            if many[f]:
+                code = pool[p]
+            else:
+                s = f * SLOTS + p
+                code = ys[s] * 10_000 + ms[s] * 100 + ds[s]
+            year = code // 10_000
+            if year == 0:
+                continue  # an empty slot
+            if code // 100 % 100 > 0 and code % 100 > 0:
+                codes[n], ids[n] = ON_DAY + code, f
+                n += 1
+                if not loose[i]:
+                    if year != last_full:
+                        codes[n], ids[n] = FULL_YEAR + year, f
                         n += 1
-            continue
-        last_year = last_day = -1
-        for p in range(pool_start[f], pool_start[f] + pool_len[f]):
-            year = pool[p] // 10_000
+                        last_full = year
+                    continue
             if year != last_year:
                 codes[n], ids[n] = year, f
                 n += 1
                 last_year = year
-            day = by_day[p] // 10_000  # month * 100 + day
-            if day != last_day and day // 100 > 0 and day % 100 > 0:
-                codes[n], ids[n] = BLOCK_DAY + day, f
-                n += 1
-                last_day = day
     order = np.argsort(codes[:n], kind="mergesort")
     return codes[:n][order], ids[:n][order]
+
+
+@njit(cache=True, nogil=True)
+def query_blocks(dates: Array) -> Array:
+    """The blocks of `date_blocks` holding every name whose dates can add more than
+    DOB_DIFFERENT against the traveller's `dates` ((year, month, day) rows, 0 unknown),
+    sorted: ALWAYS; the years one apart or equal; for a full date, itself, its day and month
+    swapped, and every valid date one digit apart (a typo); for a date short of a day,
+    FULL_YEAR + those years too. Against his full date a listed full date of another day,
+    or a year apart, takes DOB_CONFLICT off: only a name whose cap bears it (`date_blocks`'
+    `loose`) can still alert so, and only such a name is filed under the year itself."""
+    out = np.empty(1 + len(dates) * (6 + 2 + 9 * 8), dtype=np.int64)
+    out[0] = ALWAYS
+    n = 1
+    for k in range(len(dates)):
+        y, m, d = dates[k, 0], dates[k, 1], dates[k, 2]
+        full = m > 0 and d > 0
+        for year in (y - 1, y, y + 1):
+            out[n] = year
+            n += 1
+            if not full:
+                out[n] = FULL_YEAR + year
+                n += 1
+        if not full:
+            continue
+        out[n] = ON_DAY + y * 10_000 + m * 100 + d
+        n += 1
+        if d <= 12 and d != m:
+            out[n] = ON_DAY + y * 10_000 + d * 100 + m
+            n += 1
+        for place in (1, 10, 100, 1000):
+            digit = y // place % 10
+            for v in range(10):
+                if v != digit:
+                    out[n] = ON_DAY + (y + (v - digit) * place) * 10_000 + m * 100 + d
+                    n += 1
+        for place in (1, 10):
+            for v in range(10):
+                month = m + (v - m // place % 10) * place
+                if month != m and 1 <= month <= 12:
+                    out[n] = ON_DAY + y * 10_000 + month * 100 + d
+                    n += 1
+                day = d + (v - d // place % 10) * place
+                if day != d and 1 <= day <= 31:
+                    out[n] = ON_DAY + y * 10_000 + m * 100 + day
+                    n += 1
+    return np.unique(out[:n])
+
+
+@njit(cache=True, nogil=True)
+def block_ids(codes: Array, ids: Array, wanted: Array) -> Array:
+    """The ids of the blocks `wanted` (sorted) among (block, id) pairs sorted by block."""
+    lo = np.empty(len(wanted), dtype=np.int64)
+    hi = np.empty(len(wanted), dtype=np.int64)
+    size = 0
+    for k in range(len(wanted)):
+        lo[k] = _first_at_least(codes, 0, len(codes), wanted[k])
+        hi[k] = _first_at_least(codes, lo[k], len(codes), wanted[k] + 1)
+        size += hi[k] - lo[k]
+    out = np.empty(size, dtype=ids.dtype)
+    n = 0
+    for k in range(len(wanted)):
+        out[n : n + hi[k] - lo[k]] = ids[lo[k] : hi[k]]
+        n += hi[k] - lo[k]
+    return out
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -232,6 +303,15 @@ def _first_at_least(sorted_: Array, lo: int, hi: int, value: int) -> int:
     return lo
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _cap(q_total: float, total: float, cut: float) -> float:
+    """A cap on a name's value + rarity from the two names' total weights (see `hopeful`)."""
+    if q_total < np.inf and cut == 0:
+        info = min(q_total, total)
+        return NAME_MAX - COMMON_PENALTY * max(0.0, 1.0 - info / DISTINCTIVE_INFO) + SURE
+    return NAME_MAX + SURE
+
+
 @njit(cache=True, nogil=True)
 def hopeful(
     fids: Array, evidence: Array, q_total: float, total: Array, cut: Array, need: float
@@ -243,14 +323,21 @@ def hopeful(
     n = 0
     for i in range(len(fids)):
         f = fids[i]
-        cap = NAME_MAX + SURE
-        if q_total < np.inf and cut[f] == 0:
-            info = min(q_total, total[f])
-            cap = NAME_MAX - COMMON_PENALTY * max(0.0, 1.0 - info / DISTINCTIVE_INFO) + SURE
-        if evidence[i] + cap >= need:
+        if evidence[i] + _cap(q_total, total[f], cut[f]) >= need:
             keep[n] = i
             n += 1
     return fids[keep[:n]], evidence[keep[:n]]
+
+
+@njit(cache=True, nogil=True)
+def capped_above(fids: Array, total: Array, cut: Array, need: float) -> Array:
+    """Whether the cap of `hopeful` on each name of `fids` reaches `need` against some
+    traveller name that is not cut off (his total weight is then at least the name's)."""
+    out = np.empty(len(fids), dtype=np.bool_)
+    for i in range(len(fids)):
+        f = fids[i]
+        out[i] = _cap(total[f], total[f], cut[f]) >= need
+    return out
 
 
 @njit(cache=True, nogil=True)

@@ -37,6 +37,17 @@ _PEOPLE = st.builds(
 )
 
 
+def _blocks(table: EvidenceTable, fids: list[int], loose: bool = False) -> dict[int, list[int]]:
+    """`EvidenceTable.blocks` as {block: name ids}, every name `loose` or none."""
+    ids = np.array(fids, dtype=np.int64)
+    codes, names = table.blocks(ids, np.full(len(ids), loose))
+    assert (np.diff(codes) >= 0).all()  # sorted by block
+    out: dict[int, list[int]] = {}
+    for code, fid in zip(codes.tolist(), names.tolist(), strict=True):
+        out.setdefault(code, []).append(fid)
+    return out
+
+
 def _evidence(query: Identity, listed: Identity) -> float:
     features = _features(prepare(query), prepare(listed), None)
     return sum(v for name, v, _ in features if name in {"birth_date", "nationality"})
@@ -127,12 +138,13 @@ def test_a_name_with_more_dates_than_slots_is_bounded_by_its_closest_date() -> N
     assert bounds(["1985-03-02"]) == [0.12, 0.12]
     # It sits in the blocks of each of its dates (not in ALWAYS: it has no undated entry).
     dates = [prepare(Identity(names=["A"], birth_dates=[d])).dates[0] for d in many]
-    assert set(table.blocks(np.array([0]))) == entry_blocks([*dates, (1985, 3, 2)])
-    assert ALWAYS not in entry_blocks(dates)
+    for loose in (False, True):
+        assert set(_blocks(table, [0], loose)) == entry_blocks([*dates, (1985, 3, 2)], loose)
+    assert ALWAYS not in entry_blocks(dates, False)
     table.reset(0)
     table.add(0, prepare(Identity(names=["A B"], birth_dates=["1940-01-01"])))
     assert table.upper_bounds(traveller, np.array([0]))[0] == DOB_DIFFERENT
-    assert set(table.blocks(np.array([0]))) == entry_blocks([(1940, 1, 1)])
+    assert set(_blocks(table, [0])) == entry_blocks([(1940, 1, 1)], False)
 
 
 def test_the_blocks_of_a_name_with_many_dates_follow_its_dates() -> None:
@@ -148,33 +160,44 @@ def test_the_blocks_of_a_name_with_many_dates_follow_its_dates() -> None:
 
     table.reset(0)
     filed = file(["1960-01-01", "1971-05-05", "1985-11-30"])
-    assert set(table.blocks(np.array([0]))) == entry_blocks(filed)
+    assert set(_blocks(table, [0])) == entry_blocks(filed, False)
     filed += file(["1999-09-09"])
-    assert set(table.blocks(np.array([0]))) == entry_blocks(filed)
+    assert set(_blocks(table, [0])) == entry_blocks(filed, False)
     table.reset(0)
     filed = file(["1940-01-01", "1941-02-02", "1942-03-03"])
-    assert set(table.blocks(np.array([0]))) == entry_blocks(filed)
+    assert set(_blocks(table, [0])) == entry_blocks(filed, False)
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.lists(st.lists(_DATES, max_size=2), min_size=1, max_size=8), max_size=5))
-def test_each_name_sits_in_the_blocks_of_its_entries(names: list[list[list[str]]]) -> None:
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.lists(st.lists(_DATES, max_size=2), min_size=1, max_size=8), st.booleans()),
+        max_size=5,
+    )
+)
+def test_each_name_sits_in_the_blocks_of_its_entries(
+    names: list[tuple[list[list[str]], bool]],
+) -> None:
     """`blocks` (one compiled pass over the slots and the pool) puts each name under exactly
-    the blocks of its entries' dates, and under ALWAYS when an entry has none."""
+    the blocks of its entries' dates, as loose or not, and under ALWAYS when an entry has
+    none; once in each."""
     table = EvidenceTable()
-    want: dict[int, set[int]] = {}
-    for fid, entries in enumerate(names):
+    want: dict[int, list[int]] = {}
+    for fid, (entries, loose) in enumerate(names):
         table.reset(fid)
+        codes: set[int] = set()
         for dates in entries:
             person = prepare(Identity(names=["A B"], birth_dates=dates))
             table.add(fid, person)
-            for code in entry_blocks(person.dates):
-                want.setdefault(code, set()).add(fid)
-    got = table.blocks(np.arange(len(names)))
-    assert {code: set(ids.tolist()) for code, ids in got.items()} == want
-    for ids in got.values():  # a name with many dates sits once in each of its blocks
-        many = [f for f in ids.tolist() if table._many.data[f]]
-        assert len(many) == len(set(many))
+            codes |= entry_blocks(person.dates, loose)
+        for code in codes:
+            want.setdefault(code, []).append(fid)
+    fids = np.arange(len(names), dtype=np.int64)
+    codes_, ids = table.blocks(fids, np.array([loose for _, loose in names], dtype=np.bool_))
+    got: dict[int, list[int]] = {}
+    for code, fid in zip(codes_.tolist(), ids.tolist(), strict=True):
+        got.setdefault(code, []).append(fid)
+    assert got == want
 
 
 def test_the_pool_of_dates_is_rewritten_and_compacted(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -242,15 +265,22 @@ def _assert_the_best_date_is_found(query: str, listed: list[str]) -> None:
 @example("1985-03-12", "1985-12-03")  # day and month swapped
 @example("1985-03-12", "1985-08-12")  # a digit of the month off
 @example("1985-03-12", "1995-03-12")  # a digit of the year off
-def test_the_blocks_reach_every_date_worth_reaching(query: str, listed: str) -> None:
-    """A listed date whose value beats DOB_DIFFERENT is in a block the traveller's date
-    reaches, and a name's blocks are its entries' blocks."""
+@example("1985-03-12", "1985-03-28")  # the same month, another day: a conflict
+@example("1985-03-12", "1984-12-28")  # a year apart: a conflict
+@example("1985-03-12", "1984")  # a year apart, the year only
+@example("1985", "1984-03-12")  # the traveller's year only
+def test_the_blocks_reach_exactly_the_dates_worth_reaching(query: str, listed: str) -> None:
+    """A traveller's date reaches a block of a listed date exactly when the date adds more
+    than DOB_CONFLICT, or, for a loose name, more than DOB_DIFFERENT; and a name's blocks are
+    its entries' blocks."""
     q = prepare(Identity(names=["A"], birth_dates=[query])).dates[0]
     d = prepare(Identity(names=["A"], birth_dates=[listed])).dates[0]
     value = _date_pair(q, d)[0]
-    if value > DOB_DIFFERENT:
-        assert entry_blocks([d]) & query_blocks([q]), (query, listed, value)
     table = EvidenceTable()
     table.reset(0)
     table.add(0, prepare(Identity(names=["A"], birth_dates=[listed])))
-    assert set(table.blocks(np.array([0]))) == entry_blocks([d])
+    for loose in (False, True):
+        assert set(_blocks(table, [0], loose)) == entry_blocks([d], loose)
+        reached = bool(entry_blocks([d], loose) & set(query_blocks([q]).tolist()))
+        floor = DOB_DIFFERENT if loose else DOB_CONFLICT
+        assert reached == (value > floor), (query, listed, value, loose)

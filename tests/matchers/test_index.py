@@ -119,6 +119,21 @@ def test_document_retrieval_without_name_match() -> None:
     assert [h.entry_id for h in m.match(q)] == ["x"]
 
 
+def test_an_entry_reached_by_name_and_document_alerts_once() -> None:
+    listed = Identity.model_validate(
+        {"names": ["Eric Badege"], "birth_dates": ["1971-05-02"],
+         "documents": [{"number": "OB0243318"}]}
+    )
+    m = Matcher([Entry("x", listed), *_entries(50)])
+    q = Identity.model_validate(
+        {"names": ["Eric Badege"], "birth_dates": ["1971-05-02"],
+         "documents": [{"number": "OB0243318"}]}
+    )
+    hits = m.match(q)
+    assert [h.entry_id for h in hits] == ["x"]
+    assert hits[0].score == compare(q, listed).score
+
+
 def test_remove_unfiles_the_entry() -> None:
     entries = _entries(30)
     m = Matcher(entries)
@@ -210,6 +225,31 @@ def test_common_and_distinctive_names_in_date_blocks_lose_nothing(name: str) -> 
     for date in ["1985-03-02", "1985-02-03", "1985", "1985-03"]:
         query = Identity(names=[name.upper()], birth_dates=[date], nationalities=["VNM"])
         _alerts_as_compare(m, entries, query)
+
+
+@pytest.mark.parametrize("spread", [0, 80])
+@pytest.mark.parametrize("name", ["NGUYEN VAN AN", "ZHAKYP TURSUNBAEV"])
+def test_the_entries_of_a_name_carried_by_many_lose_nothing(name: str, spread: int) -> None:
+    # One name carried by 40 entries (and `spread` more born all over the century, so that
+    # its blocks outnumber a traveller's): its entries are split by date as they are filed,
+    # by the name's cap (a distinctive name still alerts against a full date of another day
+    # or a year apart when the nationality agrees); removing entries takes them out.
+    dates = [_DATE_CASES[k % len(_DATE_CASES)] for k in range(40)]
+    dates += [[f"{1930 + k}-{k % 12 + 1:02d}-{k % 28 + 1:02d}"] for k in range(spread)]
+    entries = [
+        Entry(f"e{k}", Identity(names=[name], nationalities=["KAZ"], birth_dates=born))
+        for k, born in enumerate(dates)
+    ]
+    m = Matcher(entries)
+    assert len(m._names) == 1 and len(m._entry_blocks[0][1]) > spread
+    query = Identity(names=[name], birth_dates=["1985-03-02"], nationalities=["KAZ"])
+    got = _alerts_as_compare(m, entries, query)
+    conflict = {e.entry_id for e in entries if e.identity.birth_dates == ["1984-07-07"]}
+    assert conflict <= got if name.startswith("Z") else not conflict & got
+    for entry in entries[:30]:
+        m.remove(entry.entry_id)
+    assert _alerts_as_compare(m, entries[30:], query) == got - {e.entry_id for e in entries[:30]}
+    assert len(got) > 3
 
 
 def test_a_new_date_resplits_only_the_postings_of_its_name() -> None:

@@ -32,7 +32,8 @@ def test_warm_compiles_the_kernels_a_match_uses() -> None:
             for k, (w, d) in enumerate((w, d) for w in given for d in ("1980-01-02", "1981"))
         )
         called = [kernels.evidence_bounds, kernels.name_bounds, kernels.columns_of,
-                  kernels.unit_similarities, kernels.hopeful, kernels.date_blocks]
+                  kernels.unit_similarities, kernels.hopeful, kernels.date_blocks,
+                  kernels.capped_above, kernels.query_blocks, kernels.block_ids]
         # (the others are compiled into these)
         assert not any(kernel.signatures for kernel in called)
         m.warm()
