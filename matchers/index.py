@@ -699,9 +699,7 @@ class Matcher:
         if codes is None or len(have) < MANY_ENTRIES:
             return have
         _, blocks = self._entry_blocks[fid]
-        if len(blocks) < len(codes):
-            return {eid for code, ids in blocks.items() if code in codes for eid in ids}
-        return {eid for code in codes for eid in blocks.get(code, ())}
+        return {eid for code in blocks.keys() & codes for eid in blocks[code]}
 
     def _worths(self, q: NameForm, fids: Array, needed: Array) -> Array:
         """For each listed name of `fids`, its `match_forms` value + rarity against a

@@ -242,9 +242,13 @@ class Worker:
         outcomes: list[Outcome] = []
         queued: list[Queued] = []
         for i in range(0, len(batch), _SLICE):  # let the loop breathe between slices
-            done = self.pipeline.process(batch[i : i + _SLICE])
-            outcomes += done
-            queued += await self._queue(done)  # a slice's alerts leave while the next is matched
+            for incoming in batch[i : i + _SLICE]:
+                # Each crossing's messages are queued as soon as it is matched (as the
+                # pass-through forwards each record): the producer's linger then runs while
+                # the rest of the batch is matched, instead of after it.
+                done = self.pipeline.process((incoming,))
+                outcomes += done
+                queued += await self._queue(done)
             await asyncio.sleep(0)
         self.metrics.batch_seconds.observe(time.perf_counter() - started)
         await self._settle(queued)
