@@ -49,3 +49,47 @@ def test_a_fetch_is_small_enough_for_a_busy_worker_to_stay_in_its_group() -> Non
     assert Settings(bootstrap_servers="localhost:9092").max_poll_records == 500
     worker = Worker(Settings(bootstrap_servers="localhost:9092", max_poll_records=321))
     assert worker.app.conf.broker_max_poll_records == 321
+
+
+def test_a_crossings_messages_are_queued_before_the_next_is_matched() -> None:
+    """The worker hands each crossing's messages to the producer as soon as it is matched (the
+    pass-through forwards each record so): their linger runs while the rest of the batch is
+    matched. Every queued delivery is awaited before the batch returns."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from streams.pipeline import Incoming, Outcome
+
+    worker = Worker(Settings(bootstrap_servers="localhost:9092", metrics_port=0))
+    steps: list[str] = []
+    delivered: list[int] = []
+
+    refuse = worker.pipeline._refuse
+
+    def process(batch: list[Incoming], **_: object) -> list[Outcome]:
+        (incoming,) = batch
+        steps.append(f"match {incoming.offset}")
+        return [refuse(incoming, "invalid_json", "not a crossing", [], None)]
+
+    async def send(outcome: Outcome) -> list[asyncio.Future[None]]:
+        steps.append(f"queue {outcome.incoming.offset}")
+
+        async def delivery() -> None:
+            await asyncio.sleep(0.01)
+            delivered.append(outcome.incoming.offset)
+
+        return [asyncio.ensure_future(delivery())]
+
+    worker.pipeline.process = process  # type: ignore[method-assign]
+    worker._send = send  # type: ignore[method-assign]
+    events = [
+        SimpleNamespace(
+            message=SimpleNamespace(
+                value=b"{}", key=None, topic="crossings", partition=0, offset=n, timestamp=None
+            )
+        )
+        for n in range(3)
+    ]
+    asyncio.run(worker.handle(events))
+    assert steps == ["match 0", "queue 0", "match 1", "queue 1", "match 2", "queue 2"]
+    assert sorted(delivered) == [0, 1, 2]
