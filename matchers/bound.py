@@ -286,15 +286,24 @@ class NameTable:
         return got
 
     def upper_bounds(self, query: NameForm, fids: Array, needed: Array | None = None) -> Array:
+        """`valued`'s bounds alone."""
+        bounds, _ = self.valued(query, fids, needed)
+        return bounds
+
+    def valued(
+        self, query: NameForm, fids: Array, needed: Array | None = None
+    ) -> tuple[Array, Array]:
         """For each listed name id, a bound on `match_forms(query, name)`'s value + rarity:
         the query's units against every distinct spelling of the names at once (rapidfuzz),
         then one compiled pass over the names (`kernels.name_bounds`). A name whose relaxed
         bound reaches `needed` (per name; none do without it) is given its exact value, or
-        infinity where only `match_forms` can tell (`kernels._aligned`)."""
+        infinity where only `match_forms` can tell (`kernels._aligned`); and, for each name
+        given its exact value, `match_forms`' similarity, information and whether the names
+        are identical (a row of NaN for the others)."""
         prepared = self._query(query)
         spellings, columns, group_columns = self._columns(prepared, fids)
         similarity, letters, plain = self._similarities(prepared, spellings, group_columns)
-        bounds: Array = kernels.name_bounds(
+        got: tuple[Array, Array] = kernels.name_bounds(
             fids,
             np.full(len(fids), np.inf) if needed is None else needed,
             similarity,
@@ -316,4 +325,4 @@ class NameTable:
             self._words.data,
             self._cut.data,
         )
-        return bounds
+        return got

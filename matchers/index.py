@@ -68,6 +68,7 @@ from matchers.score import (
     max_bonus,
     prepare,
     score_with,
+    valued_match,
     word_similarity,
 )
 
@@ -351,7 +352,8 @@ class Matcher:
         # name: names repeat at a border, and any change to the postings empties it.
         self._query_cache: dict[str, tuple[Array, tuple[Large, ...]]] = {}
         self._name_matches: dict[tuple[str, int], NameMatch] = {}  # see _name_match
-        self._name_worths: dict[tuple[str, int], float] = {}  # see _worths
+        # See _worths: a worth, and the similarity, information and identity it came from.
+        self._name_worths: dict[tuple[str, int], tuple[float, float, float, float]] = {}
         # Under this a name's worth is only bounded: no evidence lifts it to an alert.
         self._worth_floor = threshold - SLACK - max_bonus()
         for entry in entries:
@@ -701,26 +703,30 @@ class Matcher:
         _, blocks = self._entry_blocks[fid]
         return {eid for code in blocks.keys() & codes for eid in blocks[code]}
 
-    def _worths(self, q: NameForm, fids: Array, needed: Array) -> Array:
+    def _worths(self, q: NameForm, fids: Array, needed: Array) -> tuple[Array, Array]:
         """For each listed name of `fids`, its `match_forms` value + rarity against a
-        traveller name: exact (`NameTable.upper_bounds`) where it reaches `needed`, else a
-        bound under that. A worth depends on the two names alone (a name id is never reused,
-        its form never changes), and the same names meet again at a border: the worths of a
-        few names are remembered, each exact wherever any evidence could lift it to an
-        alert, and looked up first (a dictionary look-up costs less than the compiled
-        pass's fixed cost; for many names, it does not)."""
+        traveller name: exact (`NameTable.valued`) where it reaches `needed`, else a bound
+        under that; and, for the exact ones, the similarity, information and identity it
+        came from (NaN for the others). A worth depends on the two names alone (a name id is
+        never reused, its form never changes), and the same names meet again at a border:
+        the worths of a few names are remembered, each exact wherever any evidence could
+        lift it to an alert, and looked up first (a dictionary look-up costs less than the
+        compiled pass's fixed cost; for many names, it does not)."""
         if len(fids) > REMEMBERED:
-            return self._table.upper_bounds(q, fids, needed)
+            return self._table.valued(q, fids, needed)
         known, source = self._name_worths, q.source
         got = [known.get((source, fid)) for fid in fids.tolist()]
         if None not in got:
-            return np.array(got)
-        worths = self._table.upper_bounds(q, fids, np.full(len(fids), self._worth_floor))
+            rows = np.array(got, dtype=np.float64).reshape(-1, 4)
+            return rows[:, 0], rows[:, 1:]
+        worths, detail = self._table.valued(q, fids, np.full(len(fids), self._worth_floor))
         if len(known) >= NAME_MATCHES:
             known.clear()
-        for fid, worth in zip(fids.tolist(), worths.tolist(), strict=True):
-            known[source, fid] = worth
-        return worths
+        for fid, worth, (similarity, info, identical) in zip(
+            fids.tolist(), worths.tolist(), detail.tolist(), strict=True
+        ):
+            known[source, fid] = (worth, similarity, info, identical)
+        return worths, detail
 
     def _name_match(self, q: NameForm, fid: int) -> NameMatch:
         """`match_forms` of a traveller name and a listed one, remembered: the same names
@@ -745,18 +751,32 @@ class Matcher:
         # its entries' other evidence (matchers.evidence) and the name (matchers.bound) can
         # reach leave it a chance to alert; an entry's best name is among them.
         best: dict[str, NameMatch] = {}
+        # A name valued exactly by the kernel is scored first without its words (a stand-in:
+        # `valued_match`), and aligned in Python (`match_forms`, tens of microseconds) only
+        # if it may alert: to word the alert. By the id of each stand-in, its name's id.
+        stand_ins: dict[int, int] = {}
         for q, fids in zip(prepared.forms, candidates, strict=True):
             if not len(fids):
                 continue
             order = fids
             evidence = self._evidence.upper_bounds(prepared, order)
             order, evidence = self._table.hopeful(q, order, evidence, self.threshold - SLACK)
+            detail = np.full((len(order), 3), np.nan)  # (a cut-off name: match_forms values it)
             if not q.truncated and len(order):
                 needed = self.threshold - SLACK - evidence
-                order = order[self._worths(q, order, needed) >= needed]
+                worths, detail = self._worths(q, order, needed)
+                keep = worths >= needed
+                order, detail = order[keep], detail[keep]
             scored_names += len(order)
-            for fid in order.tolist():
-                m = self._name_match(q, fid)
+            for fid, (similarity, info, identical) in zip(
+                order.tolist(), detail.tolist(), strict=True
+            ):
+                m = self._name_matches.get((q.source, fid))
+                if m is None and similarity == similarity:  # (NaN: not valued exactly)
+                    m = valued_match(q, self._names[fid], similarity, info, identical > 0)
+                    stand_ins[id(m)] = fid
+                elif m is None:
+                    m = self._name_match(q, fid)
                 for eid in self._entries_reaching(fid, reach):
                     top = best.get(eid)
                     if top is None or m.better_than(top):
@@ -771,6 +791,10 @@ class Matcher:
             if worth + evidence_bound(prepared, listed) < self.threshold:
                 continue  # its dates and nationality cannot lift it to an alert
             scored = score_with(prepared, listed, name)
+            fid = stand_ins.get(id(name))
+            if fid is not None and scored.score >= self.threshold - SLACK:
+                name = self._name_match(name.query, fid)  # the same score, worded
+                scored = score_with(prepared, listed, name)
             if scored.score >= self.threshold:
                 hits.append(hit_for(eid, scored, self.threshold))
         for eid in documents:

@@ -362,9 +362,11 @@ def name_bounds(
     total: Array,
     words: Array,
     cut: Array,
-) -> Array:
+) -> tuple[Array, Array]:
     """For each name id, a bound on `match_forms(query, name)`'s value + rarity: the exact
-    value (within SURE) for a name whose relaxed bound reaches `needed[i]`, else that bound.
+    value (within SURE) for a name whose relaxed bound reaches `needed[i]`, else that bound;
+    and, for the exact ones, `_aligned`'s row of the name similarity, the information and
+    whether the names are identical (NaN for the others).
 
     `similarity[q, c]` is query unit q's similarity with the listed spelling of column c,
     `letters[q, c]` the letters-only similarity of the spellings that gave it, `plain[q, c]`
@@ -379,6 +381,7 @@ def name_bounds(
     for k in range(qn):
         q_words += q_content[k]
     out = np.empty(len(fids))
+    detail = np.full((len(fids), 3), np.nan)
     per_query = np.empty(q_units)
     most = 1
     for f in fids:
@@ -414,6 +417,7 @@ def name_bounds(
             out[i] = bound
             continue
         out[i] = _aligned(
+            detail[i],
             pairs,
             similarity,
             letters,
@@ -431,11 +435,12 @@ def name_bounds(
             total[f],
             words[f],
         )
-    return out
+    return out, detail
 
 
 @njit(cache=True, nogil=True)
 def _aligned(
+    detail: Array,
     pairs: Array,
     similarity: Array,
     letters: Array,
@@ -461,7 +466,8 @@ def _aligned(
     when their turn comes and overlap, the one taken could change the value, and this
     returns infinity instead (the caller scores the name in Python, which decides).
     Rows of `pairs`: similarity, words in the two units, letters, weight of the two units,
-    query unit, listed unit.
+    query unit, listed unit. `detail` is given `match_forms`' similarity, information and
+    whether the names are identical (1.0: similarity 1, every pair taken alike 1).
     """
     qn, n = len(q_weight), len(weight)
     k = 0
@@ -500,6 +506,7 @@ def _aligned(
     used_q = used_l = 0
     got_q = got_l = info = 0.0
     words_q = words_l = 0.0
+    alike = True  # every pair taken has similarity 1
     for r in range(k):
         q, u = int(pairs[r, 4]), int(pairs[r, 5])
         mq, ml = _mask(q, qn), _mask(u, n)
@@ -516,6 +523,7 @@ def _aligned(
                 return np.inf
         used_q |= mq
         used_l |= ml
+        alike = alike and pairs[r, 0] >= 1.0
         credit = _credit(pairs[r, 0])
         wq, wl = _unit_weight(q_weight, q), _unit_weight(weight, u)
         got_q += credit * wq
@@ -527,6 +535,8 @@ def _aligned(
     sim = _similarity(got_q, got_l, q_total, total, q_words, words, words_q, words_l)
     if q_family & ~used_q or family & ~used_l:  # a family name left unmatched
         sim -= FAMILY_MISS
+    sim = min(max(sim, 0.0), 1.0)
+    detail[0], detail[1], detail[2] = sim, info, 1.0 if alike and sim > 1.0 - 1e-9 else 0.0
     return _worth(sim, info) + SURE
 
 

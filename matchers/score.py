@@ -152,6 +152,7 @@ class NameMatch:
     pairs: tuple[tuple[str, str, float], ...]  # (query spelling, listed spelling, similarity)
     # (query mask, query spelling, listed mask, listed spelling) of each matched pair
     units: tuple[tuple[int, str, int, str], ...]
+    identical: bool  # similarity 1 and every pair alike 1: the same name spelt the same
 
     def systems(self, form: NameForm) -> tuple[str, ...]:
         """How the matched words of one side (`query` or `listed`) were read (worded only for
@@ -242,9 +243,24 @@ def match_forms(q: NameForm, l_: NameForm) -> NameMatch:
     if a.family & ~used_a or b.family & ~used_b:  # a family name left unmatched
         similarity -= FAMILY_MISS
     similarity = max(0.0, min(1.0, similarity))
+    identical = similarity > 1.0 - 1e-9 and all(sim >= 1.0 for _, _, sim in pairs)
+    return valued_match(q, l_, similarity, info, identical, tuple(pairs), tuple(units))
+
+
+def valued_match(
+    q: NameForm,
+    l_: NameForm,
+    similarity: float,
+    info: float,
+    identical: bool,
+    pairs: tuple[tuple[str, str, float], ...] = (),
+    units: tuple[tuple[int, str, int, str], ...] = (),
+) -> NameMatch:
+    """The match of two names of this similarity and information: its value and rarity
+    (without `pairs`, the words matched, it scores as `match_forms`' but cannot be worded)."""
     value = NAME_MAX * curve(similarity)
     rarity = -COMMON_PENALTY * max(0.0, 1.0 - info / DISTINCTIVE_INFO) if value > 0 else 0.0
-    return NameMatch(value, rarity, similarity, info, q, l_, tuple(pairs), tuple(units))
+    return NameMatch(value, rarity, similarity, info, q, l_, pairs, units, identical)
 
 
 def curve(similarity: float) -> float:
@@ -480,7 +496,7 @@ def uncorroborated(m: NameMatch, dated: bool = False, same_year: bool = False) -
     alert when he crosses under his own name)."""
     if m.value <= 0:
         return 0.0
-    identical = m.similarity > 1.0 - 1e-9 and all(sim >= 1.0 for _, _, sim in m.pairs)
+    identical = m.identical
     if identical and (not dated or same_year):
         return 0.0  # the caller keeps it a weak alert at most (see _features)
     out = -UNDATED_NAME * max(0.0, 1.0 - m.info / DISTINCTIVE_INFO) if dated else 0.0

@@ -13,12 +13,13 @@ from hypothesis import strategies as st
 from matchers import Hit, Identity, Matcher, compare, index, kernels
 from matchers.bound import NameTable
 from matchers.index import _Postings, _union
-from matchers.names import name_form
+from matchers.names import NameForm, name_form
 from matchers.score import (
     CURVE,
     DEFAULT_THRESHOLD,
     NAME_MAX,
     SINGLE_WORD_FACTOR,
+    NameMatch,
     _unit_similarity,
     match_forms,
 )
@@ -162,10 +163,14 @@ def test_a_large_posting_follows_upserts_and_removals() -> None:
 
 
 def _alerts_as_compare(m: Matcher, entries: list[Entry], query: Identity) -> set[str]:
-    """The entries `m` alerts on for `query`, checked against `compare` on every entry."""
-    want = {e.entry_id: compare(query, e.identity).score for e in entries}
-    got = {h.entry_id: h.score for h in m.match(query)}
-    assert got == {k: v for k, v in want.items() if v >= DEFAULT_THRESHOLD}
+    """The entries `m` alerts on for `query`, checked against `compare` on every entry: the
+    same scores, worded the same."""
+    want = {e.entry_id: compare(query, e.identity) for e in entries}
+    got = {h.entry_id: h for h in m.match(query)}
+    alerts = {k: v.score for k, v in want.items() if v.score >= DEFAULT_THRESHOLD}
+    assert {k: h.score for k, h in got.items()} == alerts
+    for eid, hit in got.items():
+        assert hit.model_dump(exclude={"entry_id"}) == want[eid].model_dump(), eid
     return set(got)
 
 
@@ -413,13 +418,47 @@ def test_exact_worths_are_match_forms(query: str, listed: list[str], needed: flo
     for fid, form in enumerate(forms):
         table.add(fid, form)
     q = name_form(query)
-    got = table.upper_bounds(q, np.arange(len(forms)), np.full(len(forms), needed))
-    for form, value in zip(forms, got.tolist(), strict=True):
+    got, detail = table.valued(q, np.arange(len(forms)), np.full(len(forms), needed))
+    for form, value, row in zip(forms, got.tolist(), detail.tolist(), strict=True):
         m = match_forms(q, form)
         want = m.value + m.rarity
         assert value >= want, (query, form.source)
-        if needed <= value < np.inf:
+        exact = not np.isnan(row).any()  # (valued exactly: its relaxed bound reached needed)
+        assert exact or value < needed or value == np.inf, (query, form.source)
+        if exact:
             assert value == pytest.approx(want, abs=1e-8), (query, form.source)
+            # what it came from, as match_forms has it (a stand-in for the match is built
+            # from it: matchers.score.valued_match)
+            assert row[:2] == pytest.approx([m.similarity, m.info], abs=1e-12), form.source
+            assert row[2] == float(m.identical), (query, form.source)
+
+
+def test_names_that_cannot_alert_are_not_aligned_in_python(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A name valued exactly by the kernels is scored from its similarity and information;
+    # match_forms aligns it (to word the alert) only where it may alert. MOHAMMED ALI HASSAN
+    # is worth an alert with a year of birth, but is not MUHAMMAD ALI HASAN spelt the same:
+    # nothing backs it and it does not alert. NGUYEN VAN AN in Vietnamese does.
+    calls: list[str] = []
+
+    def counted(q: NameForm, listed: NameForm) -> NameMatch:
+        calls.append(listed.source)
+        return match_forms(q, listed)
+
+    monkeypatch.setattr(index, "match_forms", counted)
+    entries = [
+        Entry("mohammed", Identity(names=["MOHAMMED ALI HASSAN"], birth_dates=["1985"])),
+        Entry("nguyen", Identity(names=["Nguyễn Văn An"], birth_dates=["1985"])),
+    ]
+    m = Matcher(entries)
+    query = Identity(names=["MUHAMMAD ALI HASAN"], birth_dates=["1985-03-02"])
+    assert compare(query, entries[0].identity).score > 0.6  # (worth scoring)
+    assert not _alerts_as_compare(m, entries, query)
+    assert calls == []
+    query = Identity(names=["NGUYEN VAN AN"], birth_dates=["1985-03-02"])
+    assert _alerts_as_compare(m, entries, query) == {"nguyen"}
+    assert calls == ["Nguyễn Văn An"]
 
 
 def test_only_ties_match_forms_breaks_are_left_to_it() -> None:
