@@ -257,6 +257,28 @@ def test_the_entries_of_a_name_carried_by_many_lose_nothing(name: str, spread: i
     assert len(got) > 3
 
 
+def test_warm_splits_every_large_posting_before_the_first_traveller() -> None:
+    entries = [
+        Entry(f"z{k}", Identity(names=[name], birth_dates=_DATE_CASES[k % len(_DATE_CASES)]))
+        for k, name in enumerate(
+            "".join(c.upper() if k >> i & 1 else c for i, c in enumerate("zhakyp tursunbaev"))
+            for k in range(40)
+        )
+    ]
+    m = Matcher(entries)
+    large = {
+        key
+        for key, ids in m._pairs._ids.items()
+        if not isinstance(ids, int) and len(ids) >= index.BIG_POSTING
+    }
+    assert large and not m._pairs._blocks
+    m.warm()
+    assert set(m._pairs._blocks) == large
+    query = Identity(names=["ZHAKYP TURSUNBAEV"], birth_dates=["1985-03-02"])
+    assert _alerts_as_compare(m, entries, query)
+    assert set(m._pairs._blocks) == large  # nothing split again
+
+
 def test_a_new_date_resplits_only_the_postings_of_its_name() -> None:
     # Two names in 40 letter cases each: both pair postings are split once travellers reach
     # them. A new entry of one name drops that name's blocks only; the other's stay.
