@@ -145,7 +145,7 @@ class EvidenceTable:
     def blocks(self, fids: Array, loose: Array) -> tuple[Array, Array]:
         """The names `fids` split by the dates of birth they carry, as (block, name id) pairs
         sorted by block (`kernels.date_blocks`, one compiled pass; `loose`: per name, whether
-        a full date of its may alert a year apart, see `query_blocks`)."""
+        it may alert with a full date a year apart or on another day, see `query_blocks`)."""
         ys, ms, ds, undated, many, pool, _, start, length = self._dates()
         got: tuple[Array, Array] = kernels.date_blocks(
             fids, loose, ys, ms, ds, undated, many, pool, start, length

@@ -20,13 +20,16 @@ at upsert, under:
   word, while that key is rare in the list;
 - document numbers, as written and with OCR look-alikes folded (every name of such an entry
   is scored).
-Names are filed once however many entries carry them. A posting of many names is split, on
-first use, by the birth dates its names carry (`matchers.evidence` blocks), and so are the
-entries of a name carried by many: a traveller with a date of birth gathers only the names
-and entries his dates can reach. The candidate names of a traveller name are valued all at
-once (`matchers.bound`: a bound, then the exact name worth where the bound leaves a chance,
-compiled; a few names' worths are remembered); only those whose worth and evidence can
-reach an alert are scored, exactly as `compare` scores them, each once per traveller name.
+Names are filed once however many entries carry them. A posting of many names is split by
+the birth dates its names carry (`matchers.evidence` blocks: at `warm`, or on first use
+after a name's dates change), and so are the entries of a name carried by many: a traveller
+with a full date of birth gathers only the names and entries born that day, a digit apart,
+or within a year when the name could alert even so. The candidate names of a traveller name
+are valued all at once (`matchers.bound`: a bound, then the exact name worth where the bound
+leaves a chance, compiled; a few names' worths are remembered); only those whose worth and
+evidence can reach an alert are scored, as `compare` scores them, from the similarity and
+information the exact worth came from; `match_forms` aligns the words only of a name that
+may alert, to word the alert.
 """
 
 from __future__ import annotations

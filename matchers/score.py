@@ -496,11 +496,10 @@ def uncorroborated(m: NameMatch, dated: bool = False, same_year: bool = False) -
     alert when he crosses under his own name)."""
     if m.value <= 0:
         return 0.0
-    identical = m.identical
-    if identical and (not dated or same_year):
+    if m.identical and (not dated or same_year):
         return 0.0  # the caller keeps it a weak alert at most (see _features)
     out = -UNDATED_NAME * max(0.0, 1.0 - m.info / DISTINCTIVE_INFO) if dated else 0.0
-    if identical:
+    if m.identical:
         return out
     return out - UNCORROBORATED * max(0.0, 1.0 - m.info / CORROBORATED_INFO)
 
