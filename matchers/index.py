@@ -777,12 +777,13 @@ class Matcher:
             order = fids
             evidence = self._evidence.upper_bounds(prepared, order)
             order, evidence = self._table.hopeful(q, order, evidence, self.threshold - SLACK)
-            detail = np.full((len(order), 3), np.nan)  # (a cut-off name: match_forms values it)
             if not q.truncated and len(order):
                 needed = self.threshold - SLACK - evidence
                 worths, detail = self._worths(q, order, needed)
                 keep = worths >= needed
                 order, detail = order[keep], detail[keep]
+            else:  # a cut-off name (or none left): match_forms values it
+                detail = np.full((len(order), 3), np.nan)
             scored_names += len(order)
             for fid, (similarity, info, identical) in zip(
                 order.tolist(), detail.tolist(), strict=True
