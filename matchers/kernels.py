@@ -149,7 +149,8 @@ def _pool_value(dates: Array, pool: Array, by_day: Array, start: int, end: int) 
     end]` sorted by year and the same dates in `by_day` sorted by day.
 
     Only a date of his year or one apart, or of his day and month (a year one digit off),
-    is worth more than DOB_DIFFERENT: those are searched for.
+    is worth more than DOB_DIFFERENT: those are searched for, the second only while the
+    first leave the best under DOB_TYPO, and neither once his own date is found.
     """
     best = DOB_DIFFERENT
     for k in range(len(dates)):
@@ -159,7 +160,9 @@ def _pool_value(dates: Array, pool: Array, by_day: Array, start: int, end: int) 
             y, m, d = pool[p] // 10_000, pool[p] // 100 % 100, pool[p] % 100
             best = max(best, date_value(qy, qm, qd, y, m, d))
             p += 1
-        if qm > 0 and qd > 0:
+        if best >= DOB_EXACT:
+            return best  # (nothing is worth more)
+        if qm > 0 and qd > 0 and best < DOB_TYPO:  # (a date of his day is worth DOB_TYPO at most)
             day = (qm * 100 + qd) * 10_000
             p = _first_at_least(by_day, start, end, day)
             while p < end and by_day[p] < day + 10_000:
@@ -274,13 +277,21 @@ def query_blocks(dates: Array) -> Array:
 
 @njit(cache=True, nogil=True)
 def block_ids(codes: Array, ids: Array, wanted: Array) -> Array:
-    """The ids of the blocks `wanted` (sorted) among (block, id) pairs sorted by block."""
+    """The ids of the blocks `wanted` (sorted) among (block, id) pairs sorted by block.
+
+    The wanted blocks are sought in order, each from where the last one ended (a galloping
+    search: a traveller's 60-odd blocks are a few of a large posting's thousands, and a
+    binary search over the whole posting for each cost more than the copy)."""
     lo = np.empty(len(wanted), dtype=np.int64)
     hi = np.empty(len(wanted), dtype=np.int64)
     size = 0
+    at, end = 0, len(codes)
     for k in range(len(wanted)):
-        lo[k] = _first_at_least(codes, 0, len(codes), wanted[k])
-        hi[k] = _first_at_least(codes, lo[k], len(codes), wanted[k] + 1)
+        at = _gallop(codes, at, end, wanted[k])
+        lo[k] = at
+        while at < end and codes[at] == wanted[k]:
+            at += 1
+        hi[k] = at
         size += hi[k] - lo[k]
     out = np.empty(size, dtype=ids.dtype)
     n = 0
@@ -288,6 +299,17 @@ def block_ids(codes: Array, ids: Array, wanted: Array) -> Array:
         out[n : n + hi[k] - lo[k]] = ids[lo[k] : hi[k]]
         n += hi[k] - lo[k]
     return out
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _gallop(sorted_: Array, lo: int, hi: int, value: int) -> int:
+    """`_first_at_least` for a value likely near `lo`: steps of 1, 2, 4... then a binary
+    search within the last step."""
+    step = 1
+    while lo + step < hi and sorted_[lo + step - 1] < value:
+        lo += step
+        step *= 2
+    return _first_at_least(sorted_, lo, min(lo + step, hi), value)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -382,6 +404,12 @@ def name_bounds(
         q_words += q_content[k]
     out = np.empty(len(fids))
     detail = np.full((len(fids), 3), np.nan)
+    # each listed spelling's credit against each query unit, a row per spelling (the best
+    # credit of a unit is the credit of its best similarity: `_credit` never decreases)
+    credit = np.empty((similarity.shape[1], q_units))
+    for c in range(similarity.shape[1]):
+        for q in range(q_units):
+            credit[c, q] = _credit(similarity[q, c])
     per_query = np.empty(q_units)
     most = 1
     for f in fids:
@@ -394,16 +422,15 @@ def name_bounds(
         n = t_len[f]
         first = at
         per_query[:] = 0.0
-        best_unit[: 2 * n - 1] = 0.0
         for u in range(2 * n - 1):
             size = unit_size[u_start[f] + u]
-            for q in range(q_units):
-                got = 0.0
-                for s in range(at, at + size):
-                    got = max(got, similarity[q, columns[s]])
-                got = _credit(got)
-                best_unit[u] = max(best_unit[u], got)
-                per_query[q] = max(per_query[q], got)
+            got = 0.0
+            for s in range(at, at + size):
+                row = credit[columns[s]]
+                for q in range(q_units):
+                    got = max(got, row[q])
+                    per_query[q] = max(per_query[q], row[q])
+            best_unit[u] = got
             at += size
         if cut[f] > 0:
             out[i] = np.inf
@@ -596,7 +623,9 @@ def _similarity(
 @njit(cache=True, nogil=True, inline="always")
 def _worth(sim: float, info: float) -> float:
     """`match_forms`' value + rarity of a name similarity and the information matched."""
-    sim = min(max(sim, 0.0), 1.0)
+    if sim <= 0.5:
+        return 0.0  # (the curve's value is 0 from here down: no power to take)
+    sim = min(sim, 1.0)
     value: float = NAME_MAX * max(0.0, 1.0 - ((1.0 - sim) / 0.5) ** CURVE)
     if value > 0:
         return value - COMMON_PENALTY * max(0.0, 1.0 - info / DISTINCTIVE_INFO)

@@ -1,10 +1,17 @@
-"""The compiled bounds are ready before the first traveller, and compiled once."""
+"""The compiled bounds are ready before the first traveller, and compiled once; the
+compiled gathering of date blocks finds what a plain filter finds."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 import textwrap
+
+import numpy as np
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from matchers import kernels
 
 
 def test_warm_compiles_the_kernels_a_match_uses() -> None:
@@ -53,3 +60,20 @@ def test_warm_compiles_the_kernels_a_match_uses() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.integers(-1, 40), max_size=300),
+    st.lists(st.integers(-2, 42), max_size=70, unique=True),
+)
+@example([5] * 100 + [7], [5, 6, 7])  # a long block, then the next one right after it
+@example(list(range(0, 40)) * 3, [-2, 39, 40, 41])  # wanted before and after every block
+def test_block_ids_gathers_the_wanted_blocks(blocks: list[int], wanted: list[int]) -> None:
+    """`kernels.block_ids` (searching each wanted block from where the last ended) gives
+    the ids of exactly the wanted blocks, block after block, as a plain filter does."""
+    codes = np.array(sorted(blocks), dtype=np.int64)
+    ids = np.arange(len(codes), dtype=np.int64) * 3 + 1
+    asked = np.array(sorted(wanted), dtype=np.int64)
+    expected = [int(i) for w in asked for c, i in zip(codes, ids, strict=True) if c == w]
+    assert kernels.block_ids(codes, ids, asked).tolist() == expected
