@@ -107,12 +107,18 @@ class _Column:
 @dataclass(frozen=True, slots=True)
 class _Query:
     """A traveller name's side of the kernels' arguments, worked out once per name (names
-    repeat at a border): its units' spellings, each spelling's sound key id among the listed
-    ones (-2: floors nothing), first letter and whether it is an initial, where each unit's
-    spellings begin, the listed spelling ids of its surname groups (`group_members`, for the
-    spelling in row `group_rows`), and its words' weights and content."""
+    repeat at a border): its units' spellings (and their code points, where each begins and
+    its length; `long`: one is longer than `kernels.LONGEST`), each spelling's sound key id
+    among the listed ones (-2: floors nothing), first letter and whether it is an initial,
+    where each unit's spellings begin, the listed spelling ids of its surname groups
+    (`group_members`, for the spelling in row `group_rows`), and its words' weights and
+    content."""
 
     spellings: list[str]
+    chars: Array
+    char_start: Array
+    char_len: Array
+    long: bool
     keys: Array
     first: Array
     one: Array
@@ -147,6 +153,9 @@ class NameTable:
         self._family = _Column(np.int64)  # per name: its family-name words (a bit mask)
         self._one_letter = _Column(np.bool_)  # per spelling: an initial
         self._text = _Column(object)  # per spelling: the spelling (gathered without a loop)
+        self._chars = _Column(np.int32)  # every spelling's code points, one after the other
+        self._char_start = _Column(np.int64)  # per spelling: where its code points begin
+        self._char_len = _Column(np.int64)
         self._first = _Column(np.int32)  # per spelling: its first letter
         self._cut = _Column(np.float64)  # per name: 1.0 for a cut-off MRZ name (not bounded)
         self._scratch = np.full(0, -1, dtype=np.int64)  # see kernels.columns_of
@@ -164,6 +173,8 @@ class NameTable:
             self._spelling_key.extend([kid])
             self._one_letter.extend([len(s) == 1])
             self._text.extend([s])
+            self._char_start.extend([self._chars.extend([ord(c) for c in s])])
+            self._char_len.extend([len(s)])
             self._first.extend([ord(s[0]) if s else 0])
         return sid
 
@@ -199,8 +210,13 @@ class NameTable:
                     members.append(sid)
         if len(self._queries) >= QUERIES:
             self._queries.clear()
+        lengths = np.array([len(q) for q in qs], dtype=np.int64)
         got = self._queries[query.source] = _Query(
             qs,
+            np.array([ord(c) for q in qs for c in q], dtype=np.int32),
+            np.cumsum(lengths) - lengths,
+            lengths,
+            bool(len(lengths)) and int(lengths.max()) > kernels.LONGEST,
             np.array([self._query_key(s) for s in qs], dtype=np.int64),
             np.array([ord(q[0]) if q else 0 for q in qs], dtype=np.int32),
             np.array([len(q) == 1 for q in qs]),
@@ -232,14 +248,28 @@ class NameTable:
     ) -> tuple[Array, Array, Array]:
         """`kernels.unit_similarities` of each unit of the query with each listed spelling
         (`spellings`, from `_columns`): `score._unit_similarity`'s value, the letters-only
-        similarity that breaks its ties, and the letters-only similarity alone."""
-        sim: Array = process.cdist(
-            query.spellings,
-            self._text.data[spellings].tolist(),
-            scorer=Indel.normalized_similarity,
-            workers=1,
-            dtype=np.float64,
-        )
+        similarity that breaks its ties, and the letters-only similarity alone. The Indel
+        similarities come from `kernels.indel`, or from rapidfuzz for a query spelling
+        longer than it takes."""
+        sim: Array
+        if query.long:
+            sim = process.cdist(
+                query.spellings,
+                self._text.data[spellings].tolist(),
+                scorer=Indel.normalized_similarity,
+                workers=1,
+                dtype=np.float64,
+            )
+        else:
+            sim = kernels.indel(
+                query.chars,
+                query.char_start,
+                query.char_len,
+                self._chars.data,
+                self._char_start.data,
+                self._char_len.data,
+                spellings,
+            )
         return kernels.unit_similarities(
             sim,
             query.group_rows,

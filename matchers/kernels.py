@@ -688,6 +688,82 @@ def columns_of(
     return distinct[:n], columns, found
 
 
+LONGEST = 64  # letters of a query spelling `indel` compares (one machine word of bits)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _ones(x: np.uint64) -> int:
+    """The bits set in x (a popcount, numba having none)."""
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return int((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+
+@njit(cache=True, nogil=True)
+def indel(
+    q_chars: Array,
+    q_start: Array,
+    q_len: Array,
+    chars: Array,
+    start: Array,
+    length: Array,
+    ids: Array,
+) -> Array:
+    """rapidfuzz's `Indel.normalized_similarity` of each query spelling (row: its code points
+    `q_chars[q_start[r]:][:q_len[r]]`, at most LONGEST) with each listed spelling `ids[c]`
+    (its code points `chars[start[i]:][:length[i]]`), the same float to the last bit.
+
+    The longest common subsequence is counted a machine word at a time (Hyyroe's bit-parallel
+    algorithm, as rapidfuzz does); the listed spellings are read where they lie, so nothing
+    is copied into Python strings for the call (which cost as much as the comparisons)."""
+    rows, cols = len(q_start), len(ids)
+    out = np.empty((rows, cols))
+    # each row's letters as bit masks: code points under 128 by table, the others listed
+    table = np.zeros((rows, 128), dtype=np.uint64)
+    other_char = np.empty(max(1, len(q_chars)), dtype=np.int64)
+    other_mask = np.empty(max(1, len(q_chars)), dtype=np.uint64)
+    other_start = np.zeros(rows + 1, dtype=np.int64)
+    n_other = 0
+    for r in range(rows):
+        for i in range(q_len[r]):
+            ch = q_chars[q_start[r] + i]
+            bit = np.uint64(1) << np.uint64(i)
+            if ch < 128:
+                table[r, ch] |= bit
+                continue
+            for k in range(other_start[r], n_other):
+                if other_char[k] == ch:
+                    other_mask[k] |= bit
+                    break
+            else:
+                other_char[n_other], other_mask[n_other] = ch, bit
+                n_other += 1
+        other_start[r + 1] = n_other
+    ones = ~np.uint64(0)
+    for c in range(cols):
+        at, n = start[ids[c]], length[ids[c]]
+        for r in range(rows):
+            m = q_len[r]
+            state = ones
+            for j in range(at, at + n):
+                ch = chars[j]
+                if ch < 128:
+                    match = table[r, ch]
+                else:
+                    match = np.uint64(0)
+                    for k in range(other_start[r], other_start[r + 1]):
+                        if other_char[k] == ch:
+                            match = other_mask[k]
+                u = state & match
+                state = (state + u) | (state - u)
+            used = ones if m == LONGEST else (np.uint64(1) << np.uint64(m)) - np.uint64(1)
+            common = _ones(~state & used)
+            total = m + n
+            out[r, c] = 1.0 - (total - 2 * common) / total if total else 1.0
+    return out
+
+
 @njit(cache=True, nogil=True)
 def unit_similarities(
     sim: Array,

@@ -1,5 +1,6 @@
 """The compiled bounds are ready before the first traveller, and compiled once; the
-compiled gathering of date blocks finds what a plain filter finds."""
+compiled gathering of date blocks finds what a plain filter finds, and the compiled Indel
+similarity is rapidfuzz's to the last bit."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import textwrap
 import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from rapidfuzz.distance import Indel
 
 from matchers import kernels
 
@@ -40,7 +42,8 @@ def test_warm_compiles_the_kernels_a_match_uses() -> None:
         )
         called = [kernels.evidence_bounds, kernels.name_bounds, kernels.columns_of,
                   kernels.unit_similarities, kernels.hopeful, kernels.date_blocks,
-                  kernels.capped_above, kernels.query_blocks, kernels.block_ids]
+                  kernels.capped_above, kernels.query_blocks, kernels.block_ids,
+                  kernels.indel]
         # (the others are compiled into these)
         assert not any(kernel.signatures for kernel in called)
         m.warm()
@@ -77,3 +80,28 @@ def test_block_ids_gathers_the_wanted_blocks(blocks: list[int], wanted: list[int
     asked = np.array(sorted(wanted), dtype=np.int64)
     expected = [int(i) for w in asked for c, i in zip(codes, ids, strict=True) if c == w]
     assert kernels.block_ids(codes, ids, asked).tolist() == expected
+
+
+_SPELLING = st.text(st.sampled_from("abcdeéşğ한ßk"), max_size=80)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.text(st.sampled_from("abcdeéşğ한ßk"), max_size=kernels.LONGEST), min_size=1),
+    st.lists(_SPELLING, min_size=1, max_size=8),
+)
+@example(["a" * kernels.LONGEST], ["a" * 80, "b", ""])  # a full machine word of letters
+@example([""], ["", "a"])  # nothing against nothing is alike 1.0
+def test_indel_is_rapidfuzz_to_the_last_bit(queries: list[str], listed: list[str]) -> None:
+    """`kernels.indel` gives `Indel.normalized_similarity`'s float for every pair, letters
+    outside ASCII included, listed spellings read from where they lie (in any order)."""
+
+    def flat(spellings: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        lengths = np.array([len(w) for w in spellings], dtype=np.int64)
+        chars = np.array([ord(c) for w in spellings for c in w], dtype=np.int32)
+        return chars, np.cumsum(lengths) - lengths, lengths
+
+    ids = np.arange(len(listed), dtype=np.int64)[::-1].copy()
+    got = kernels.indel(*flat(queries), *flat(listed), ids)
+    expected = [[Indel.normalized_similarity(q, listed[i]) for i in ids] for q in queries]
+    assert got.tolist() == expected
