@@ -28,7 +28,7 @@ import numpy as np
 
 from matchers import kernels
 from matchers.bound import _Column
-from matchers.kernels import ALWAYS, FULL_YEAR, NATIONALITY_SLOTS, ON_DAY, SLOTS
+from matchers.kernels import ALWAYS, DAY_WORDS, FULL_YEAR, NATIONALITY_SLOTS, ON_DAY, SLOTS
 from matchers.score import Date, Prepared
 
 Array = np.ndarray[Any, Any]
@@ -53,6 +53,8 @@ class EvidenceTable:
         # of the pool (before the next bound: a list loads without writing a segment per date).
         self._pool = _Column(np.int64)
         self._by_day = _Column(np.int64)  # the same dates, as (month * 100 + day) * 10_000 + year
+        # the days of the year (month and day) the segment holds, DAY_WORDS bit masks a name
+        self._days = _Column(np.uint64)
         self._pool_start = _Column(np.int64)
         self._pool_len = _Column(np.int64)
         self._stale: set[int] = set()
@@ -138,6 +140,8 @@ class EvidenceTable:
             codes = sorted(_code(date) for date in self._dates_of[fid])
             self._by_day.extend(sorted(c % 10_000 * 10_000 + c // 10_000 for c in codes))
             self._pool_start.set(fid, self._pool.extend(codes))
+            for k, word in enumerate(_day_masks(codes)):
+                self._days.set(fid * DAY_WORDS + k, word)
             self._pool_len.set(fid, len(codes))
             self._live += len(codes) - self._written.get(fid, 0)
             self._written[fid] = len(codes)
@@ -146,7 +150,7 @@ class EvidenceTable:
         """The names `fids` split by the dates of birth they carry, as (block, name id) pairs
         sorted by block (`kernels.date_blocks`, one compiled pass; `loose`: per name, whether
         it may alert with a full date a year apart or on another day, see `query_blocks`)."""
-        ys, ms, ds, undated, many, pool, _, start, length = self._dates()
+        ys, ms, ds, undated, many, pool, _, start, length, _ = self._dates()
         got: tuple[Array, Array] = kernels.date_blocks(
             fids, loose, ys, ms, ds, undated, many, pool, start, length
         )
@@ -154,7 +158,8 @@ class EvidenceTable:
 
     def _dates(self) -> tuple[Array, ...]:
         """The date columns the kernels read (slots, undated and many flags, the pool by year
-        and by day, each name's segment), the pool written first if a name's dates changed."""
+        and by day, each name's segment and its days), the pool written first if a name's
+        dates changed."""
         if self._stale:
             self._write_pool()
         return (
@@ -167,6 +172,7 @@ class EvidenceTable:
             self._by_day.data,
             self._pool_start.data,
             self._pool_len.data,
+            self._days.data,
         )
 
     def upper_bounds(self, query: Prepared, fids: Array) -> Array:
@@ -186,6 +192,19 @@ def _code(date: Date) -> int:
     """A date as one integer, as the pool holds it (month or day 0: unknown)."""
     y, m, d = date
     return y * 10_000 + (m or 0) * 100 + (d or 0)
+
+
+def _day_masks(codes: Iterable[int]) -> list[int]:
+    """The days of the year (month and day known) among date codes, as DAY_WORDS bit masks:
+    bit (month - 1) * 31 + day - 1 (`kernels._pool_value` looks a traveller's day up there
+    before it searches the segment for it)."""
+    words = [0] * DAY_WORDS
+    for code in codes:
+        month, day = code // 100 % 100, code % 100
+        if month and day:
+            bit = (month - 1) * 31 + day - 1
+            words[bit >> 6] |= 1 << (bit & 63)
+    return words
 
 
 def date_rows(dates: Iterable[Date]) -> Array:

@@ -48,6 +48,7 @@ SLOTS = 2  # birth-date slots per listed name (see matchers.evidence)
 NATIONALITY_SLOTS = 2  # nationality slots per listed name
 SURE = 1e-9  # float slack: a bound must never fall under the exact score
 # Date blocks (see date_blocks): ALWAYS, years as they are, FULL_YEAR + year, ON_DAY + a date.
+DAY_WORDS = 6  # 64-bit words of a name's days of the year (12 months of up to 31 days)
 ALWAYS = -1  # names any traveller's dates may reach (an entry has no date of birth)
 FULL_YEAR = 100_000
 ON_DAY = 100_000_000  # + year * 10,000 + month * 100 + day
@@ -99,6 +100,7 @@ def evidence_bounds(
     by_day: Array,
     pool_start: Array,
     pool_len: Array,
+    days: Array,
     nat: Array,
     many_nat: Array,
     stateless: Array,
@@ -109,7 +111,8 @@ def evidence_bounds(
     his nationality codes. A name's dates are its SLOTS slots, or, for a name with more
     (`many`), its segment of the pool: `pool_len[f]` codes year * 10,000 + month * 100 + day
     from `pool_start[f]`, sorted, and the same dates as (month * 100 + day) * 10,000 + year,
-    sorted, in `by_day` (see `EvidenceTable._write_pool` and `_pool_value`).
+    sorted, in `by_day`, and the days of the year among them as DAY_WORDS bit masks from
+    `days[f * DAY_WORDS]` (see `EvidenceTable._write_pool` and `_pool_value`).
     """
     out = np.empty(len(fids))
     for i in range(len(fids)):
@@ -130,7 +133,10 @@ def evidence_bounds(
         best = 0.0 if undated[f] else -np.inf
         if many[f]:
             start = pool_start[f]
-            best = max(best, _pool_value(dates, pool, by_day, start, start + pool_len[f]))
+            best = max(
+                best,
+                _pool_value(dates, pool, by_day, days[f * DAY_WORDS :], start, start + pool_len[f]),
+            )
         else:
             for s in range(f * SLOTS, (f + 1) * SLOTS):
                 if ys[s] == 0:
@@ -144,13 +150,16 @@ def evidence_bounds(
 
 
 @njit(cache=True, nogil=True)
-def _pool_value(dates: Array, pool: Array, by_day: Array, start: int, end: int) -> float:
+def _pool_value(
+    dates: Array, pool: Array, by_day: Array, days: Array, start: int, end: int
+) -> float:
     """The best `date_value` of the traveller's `dates` against a name's dates, `pool[start:
     end]` sorted by year and the same dates in `by_day` sorted by day.
 
     Only a date of his year or one apart, or of his day and month (a year one digit off),
     is worth more than DOB_DIFFERENT: those are searched for, the second only while the
-    first leave the best under DOB_TYPO, and neither once his own date is found.
+    first leave the best under DOB_TYPO and the name's days (`days`: its bit masks) hold
+    his, and neither once his own date is found.
     """
     best = DOB_DIFFERENT
     for k in range(len(dates)):
@@ -163,6 +172,9 @@ def _pool_value(dates: Array, pool: Array, by_day: Array, start: int, end: int) 
         if best >= DOB_EXACT:
             return best  # (nothing is worth more)
         if qm > 0 and qd > 0 and best < DOB_TYPO:  # (a date of his day is worth DOB_TYPO at most)
+            bit = (qm - 1) * 31 + qd - 1
+            if 0 <= bit < 64 * DAY_WORDS and not (days[bit >> 6] >> np.uint64(bit & 63)) & 1:
+                continue  # none of the name's dates falls on his day
             day = (qm * 100 + qd) * 10_000
             p = _first_at_least(by_day, start, end, day)
             while p < end and by_day[p] < day + 10_000:
