@@ -240,6 +240,8 @@ def test_the_closest_date_of_a_name_with_many_is_found(query: str, listed: list[
 @example(["1985-03-12"], [*_FAR, "1986-11-30"])  # the year after
 @example(["1985-03-12"], [*_FAR, "1995-03-12"])  # his day, a digit of the year off
 @example(["1985-03-12", "1960-05-01"], [*_FAR, "1985-03", "1960-05-01"])  # his second date
+@example(["1985-03-02"], [*_FAR, "1995-03-02"])  # his day is the top bit of its mask
+@example(["1985-12-31"], [*_FAR, "1975-12-31"])  # the last day of the year
 def test_the_closest_date_of_a_name_with_more_dates_is_searched(
     query: list[str], listed: list[str]
 ) -> None:
