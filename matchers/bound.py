@@ -3,9 +3,10 @@
 Scoring a pair of names exactly (`score.match_forms`) costs tens of microseconds in Python;
 a traveller reaches hundreds of listed names on a large list, and nearly all of them share
 a word or two and nothing more. Their worth (`match_forms`' value + rarity) is computed for
-all of them together with one rapidfuzz `process.cdist` call and one compiled pass over the
-names (`kernels.name_bounds`). The pass first bounds each name, never underestimating (so it
-loses no alert):
+all of them together: the Indel similarities of the traveller's spellings with every
+distinct spelling of those names (`kernels.indel`, rapidfuzz's value computed where the
+spellings lie), then one compiled pass over the names (`kernels.name_bounds`). The pass
+first bounds each name, never underestimating (so it loses no alert):
 - each word's credit is at most the best credit any unit holding it gets against any unit
   of the other name, so coverage is at most the weight-sum of those credits;
 - words matched with credit 0.5 or more are at most the words whose best credit is that
@@ -324,7 +325,7 @@ class NameTable:
         self, query: NameForm, fids: Array, needed: Array | None = None
     ) -> tuple[Array, Array]:
         """For each listed name id, a bound on `match_forms(query, name)`'s value + rarity:
-        the query's units against every distinct spelling of the names at once (rapidfuzz),
+        the query's units against every distinct spelling of the names at once (Indel),
         then one compiled pass over the names (`kernels.name_bounds`). A name whose relaxed
         bound reaches `needed` (per name; none do without it) is given its exact value, or
         infinity where only `match_forms` can tell (`kernels._aligned`); and, for each name

@@ -6,7 +6,8 @@ some forty array operations per traveller name, and on a few hundred candidates 
 operation's fixed cost, not the arithmetic, was most of a crossing's time (bench/RESULTS.md).
 Here each bound is one loop per candidate, compiled on first use and cached on disk. So is
 the exact value of the few names the bounds leave (`_aligned`: `match_forms` in Python cost
-tens of microseconds a name), and the split of a large posting by date (`date_blocks`).
+tens of microseconds a name), the split of a large posting by date (`date_blocks`), and the
+Indel similarities the name bounds start from (`indel`).
 
 The rules are `score._date_pair` and `score.match_forms`' arithmetic, restated; the tests
 hold them to the scorer (tests/matchers/test_evidence.py, test_index.py).
@@ -727,8 +728,8 @@ def indel(
     (its code points `chars[start[i]:][:length[i]]`), the same float to the last bit.
 
     The longest common subsequence is counted a machine word at a time (Hyyroe's bit-parallel
-    algorithm, as rapidfuzz does); the listed spellings are read where they lie, so nothing
-    is copied into Python strings for the call (which cost as much as the comparisons)."""
+    algorithm, as rapidfuzz does); the listed spellings are read where they lie, so no
+    Python string is gathered for the call."""
     rows, cols = len(q_start), len(ids)
     out = np.empty((rows, cols))
     # each row's letters as bit masks: code points under 128 by table, the others listed
