@@ -122,19 +122,13 @@ def test_document_retrieval_without_name_match() -> None:
 
 def test_an_entry_reached_by_name_and_document_alerts_once() -> None:
     listed = Identity.model_validate(
-        {
-            "names": ["Eric Badege"],
-            "birth_dates": ["1971-05-02"],
-            "documents": [{"number": "OB0243318"}],
-        }
+        {"names": ["Eric Badege"], "birth_dates": ["1971-05-02"],
+         "documents": [{"number": "OB0243318"}]}
     )
     m = Matcher([Entry("x", listed), *_entries(50)])
     q = Identity.model_validate(
-        {
-            "names": ["Eric Badege"],
-            "birth_dates": ["1971-05-02"],
-            "documents": [{"number": "OB0243318"}],
-        }
+        {"names": ["Eric Badege"], "birth_dates": ["1971-05-02"],
+         "documents": [{"number": "OB0243318"}]}
     )
     hits = m.match(q)
     assert [h.entry_id for h in hits] == ["x"]
@@ -154,10 +148,8 @@ def test_remove_unfiles_the_entry() -> None:
 def test_a_large_posting_follows_upserts_and_removals() -> None:
     # 40 names share the pair NIKOLAI VOLKOV: its posting is large enough to be cached as an
     # array by the first look-up, and the cache must follow the entries filed after it.
-    entries = [
-        Entry(f"v{k}", Identity(names=[f"Nikolai Volkov {w}"]))
-        for k, w in enumerate(_DISTINCT_WORDS)
-    ]
+    entries = [Entry(f"v{k}", Identity(names=[f"Nikolai Volkov {w}"]))
+               for k, w in enumerate(_DISTINCT_WORDS)]
     m = Matcher(entries)
     q = Identity(names=["Nikolai Volkov Zamyatin"])
     assert "new" not in {h.entry_id for h in m.match(q)}
@@ -212,13 +204,8 @@ def test_date_blocks_reach_every_name_the_dates_allow() -> None:
 
     first = _alerts_as_compare(m, entries, query)
     case = {tuple(e.identity.birth_dates): e.entry_id for e in entries}
-    assert {
-        case[("1945-03-02",)],
-        case[()],
-        case[("1984",)],
-        case[("1986",)],
-        case[("1960", "1961", "1985")],
-    } <= first
+    assert {case[("1945-03-02",)], case[()], case[("1984",)], case[("1986",)],
+            case[("1960", "1961", "1985")]} <= first
     assert case[("1970-03-02",)] not in first and case[("1995-04-02",)] not in first
     # A name in no block the traveller reaches gains an entry of the traveller's date.
     far = next(e for e in entries if e.entry_id == case[("1995-04-02",)])
@@ -233,14 +220,8 @@ def test_common_and_distinctive_names_in_date_blocks_lose_nothing(name: str) -> 
     # found, for common and distinctive names, with every date case and a nationality shared
     # (a perfect distinctive name still alerts against a conflicting full date).
     entries = [
-        Entry(
-            f"c{k}",
-            Identity(
-                names=[spelling],
-                nationalities=["VNM"],
-                birth_dates=_DATE_CASES[k % len(_DATE_CASES)],
-            ),
-        )
+        Entry(f"c{k}", Identity(names=[spelling], nationalities=["VNM"],
+                                birth_dates=_DATE_CASES[k % len(_DATE_CASES)]))
         for k, spelling in enumerate(
             "".join(c.upper() if k >> i & 1 else c for i, c in enumerate(name)) for k in range(45)
         )
@@ -316,9 +297,8 @@ def test_a_new_date_resplits_only_the_postings_of_its_name() -> None:
         m.match(Identity(names=[name], birth_dates=["1985-03-02"]))
     split = set(m._pairs._blocks)
     assert len(split) >= 2
-    entries.append(
-        Entry("late", Identity(names=[entries[0].identity.names[0]], birth_dates=["1990-01-01"]))
-    )
+    entries.append(Entry("late", Identity(names=[entries[0].identity.names[0]],
+                                          birth_dates=["1990-01-01"])))
     m.upsert(entries[-1])
     left = set(m._pairs._blocks)
     assert left and left < split  # the other name's blocks stay
@@ -378,10 +358,8 @@ def test_entries_of_a_common_name_split_by_date() -> None:
     # One name carried by 40 entries (as a common name is on a large list): a traveller born
     # 1985-03-02 reaches only the entries his dates allow, and the split follows the entries.
     entries = [
-        Entry(
-            f"e{k}",
-            Identity(names=["Zhakyp Tursunbaev"], birth_dates=_DATE_CASES[k % len(_DATE_CASES)]),
-        )
+        Entry(f"e{k}", Identity(names=["Zhakyp Tursunbaev"],
+                                birth_dates=_DATE_CASES[k % len(_DATE_CASES)]))
         for k in range(40)
     ]
     m = Matcher(entries)
@@ -401,46 +379,11 @@ def test_entries_of_a_common_name_split_by_date() -> None:
 
 
 _DISTINCT_WORDS = [
-    "Abramov",
-    "Belov",
-    "Chernov",
-    "Demidov",
-    "Egorov",
-    "Fomin",
-    "Gusev",
-    "Ilyin",
-    "Kozlov",
-    "Lebedev",
-    "Morozov",
-    "Novikov",
-    "Orlov",
-    "Pavlov",
-    "Romanov",
-    "Sokolov",
-    "Titov",
-    "Ushakov",
-    "Vasiliev",
-    "Yakovlev",
-    "Zaitsev",
-    "Antonov",
-    "Bogdanov",
-    "Davydov",
-    "Frolov",
-    "Gromov",
-    "Isaev",
-    "Kiselev",
-    "Lazarev",
-    "Markov",
-    "Nikitin",
-    "Osipov",
-    "Petrov",
-    "Rodionov",
-    "Savin",
-    "Tarasov",
-    "Uvarov",
-    "Vinogradov",
-    "Zhukov",
-    "Belyaev",
+    "Abramov", "Belov", "Chernov", "Demidov", "Egorov", "Fomin", "Gusev", "Ilyin", "Kozlov",
+    "Lebedev", "Morozov", "Novikov", "Orlov", "Pavlov", "Romanov", "Sokolov", "Titov",
+    "Ushakov", "Vasiliev", "Yakovlev", "Zaitsev", "Antonov", "Bogdanov", "Davydov", "Frolov",
+    "Gromov", "Isaev", "Kiselev", "Lazarev", "Markov", "Nikitin", "Osipov", "Petrov",
+    "Rodionov", "Savin", "Tarasov", "Uvarov", "Vinogradov", "Zhukov", "Belyaev",
 ]
 
 
@@ -680,7 +623,9 @@ def test_entries_with_many_names_score_as_compare() -> None:
 
 
 @pytest.mark.parametrize("big_posting", [index.BIG_POSTING, 2])
-def test_dated_entries_score_as_compare(big_posting: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dated_entries_score_as_compare(
+    big_posting: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Birth dates prune most names before scoring (and split every posting into date blocks
     when postings of 2 count as large); what alerts is still what compare says, also after
     the dates of a name already split change."""
