@@ -48,8 +48,8 @@ Array = np.ndarray[Any, Any]
 SLOTS = 2  # birth-date slots per listed name (see matchers.evidence)
 NATIONALITY_SLOTS = 2  # nationality slots per listed name
 SURE = 1e-9  # float slack: a bound must never fall under the exact score
-# Date blocks (see date_blocks): ALWAYS, years as they are, FULL_YEAR + year, ON_DAY + a date.
 DAY_WORDS = 6  # 64-bit words of a name's days of the year (12 months of up to 31 days)
+# Date blocks (see date_blocks): ALWAYS, years as they are, FULL_YEAR + year, ON_DAY + a date.
 ALWAYS = -1  # names any traveller's dates may reach (an entry has no date of birth)
 FULL_YEAR = 100_000
 ON_DAY = 100_000_000  # + year * 10,000 + month * 100 + day
@@ -637,12 +637,9 @@ def _similarity(
 def _worth(sim: float, info: float) -> float:
     """`match_forms`' value + rarity of a name similarity and the information matched."""
     if sim <= 0.5:
-        return 0.0  # (the curve's value is 0 from here down: no power to take)
-    sim = min(sim, 1.0)
-    value: float = NAME_MAX * max(0.0, 1.0 - ((1.0 - sim) / 0.5) ** CURVE)
-    if value > 0:
-        return value - COMMON_PENALTY * max(0.0, 1.0 - info / DISTINCTIVE_INFO)
-    return value
+        return 0.0  # (the curve's value is 0 from here down, and so is the rarity)
+    value: float = NAME_MAX * (1.0 - ((1.0 - min(sim, 1.0)) / 0.5) ** CURVE)
+    return value - COMMON_PENALTY * max(0.0, 1.0 - info / DISTINCTIVE_INFO)
 
 
 @njit(cache=True, nogil=True, inline="always")
