@@ -134,31 +134,18 @@ QUERIES = 16_384  # traveller names whose _Query is remembered
 
 
 class NameTable:
-    """The listed names in flat arrays, addressed by name id."""
+    """The listed names and their spellings as records in flat arrays (a name's data read
+    together lies together: see `kernels.NAME_HEADER`, `kernels.SPELLING_HEADER`), found by
+    name id and spelling id."""
 
     def __init__(self) -> None:
         self._spelling_ids: dict[str, int] = {}
-        self._spelling_key = _Column(np.int64)  # sound key id, -1 when it floors nothing
         self._key_ids: dict[str, int] = {}
-        self._spelling_of_unit = _Column(np.int64)  # per unit spelling, flat
-        self._unit_size = _Column(np.int64)  # spellings per unit, flat
-        self._weight = _Column(np.float64)  # per token, flat
-        self._content = _Column(np.float64)  # 1.0 for a word that is not a particle
-        self._s_start = _Column(np.int64)  # per name: first unit spelling
-        self._s_len = _Column(np.int64)
-        self._u_start = _Column(np.int64)  # per name: first unit
-        self._t_start = _Column(np.int64)  # per name: first token
-        self._t_len = _Column(np.int64)
-        self._total = _Column(np.float64)  # per name: total weight
-        self._words = _Column(np.int64)  # per name: content words
-        self._family = _Column(np.int64)  # per name: its family-name words (a bit mask)
-        self._one_letter = _Column(np.bool_)  # per spelling: an initial
+        self._names = _Column(np.float64)  # every name's record, one after the other
+        self._name_at = _Column(np.int64)  # per name: where its record begins
+        self._spellings = _Column(np.int32)  # every spelling's record, one after the other
+        self._spelling_at = _Column(np.int64)  # per spelling: where its record begins
         self._text = _Column(object)  # per spelling: the spelling (gathered without a loop)
-        self._chars = _Column(np.int32)  # every spelling's code points, one after the other
-        self._char_start = _Column(np.int64)  # per spelling: where its code points begin
-        self._char_len = _Column(np.int64)
-        self._first = _Column(np.int32)  # per spelling: its first letter
-        self._cut = _Column(np.float64)  # per name: 1.0 for a cut-off MRZ name (not bounded)
         self._scratch = np.full(0, -1, dtype=np.int64)  # see kernels.columns_of
         self._queries: dict[str, _Query] = {}  # by source; emptied by a new spelling
 
@@ -168,30 +155,31 @@ class NameTable:
             sid = self._spelling_ids[s] = len(self._spelling_ids)
             self._queries.clear()  # (a traveller's keys and surname groups may name it)
             key = sound_key(s)
-            kid = -1
+            kid = -1  # (it floors nothing)
             if len(s) >= 3 and len(key) >= SOUND_KEY_MIN:
                 kid = self._key_ids.setdefault(key, len(self._key_ids))
-            self._spelling_key.extend([kid])
-            self._one_letter.extend([len(s) == 1])
             self._text.extend([s])
-            self._char_start.extend([self._chars.extend([ord(c) for c in s])])
-            self._char_len.extend([len(s)])
-            self._first.extend([ord(s[0]) if s else 0])
+            record = [kid, len(s), *map(ord, s)]
+            self._spelling_at.extend([self._spellings.extend(record)])
         return sid
 
     def add(self, fid: int, form: NameForm) -> None:
         """File a name under its id (ids are small integers handed out by the index)."""
         sids = [self._spelling(s) for u in form.units for s in u.spellings]
-        self._s_start.set(fid, self._spelling_of_unit.extend(sids))
-        self._s_len.set(fid, len(sids))
-        self._u_start.set(fid, self._unit_size.extend([len(u.spellings) for u in form.units]))
-        self._t_start.set(fid, self._weight.extend([t.weight for t in form.tokens]))
-        self._content.extend([0.0 if t.particle else 1.0 for t in form.tokens])
-        self._t_len.set(fid, len(form.tokens))
-        self._total.set(fid, form.total_weight)
-        self._words.set(fid, sum(1 for t in form.tokens if not t.particle))
-        self._family.set(fid, form.family)
-        self._cut.set(fid, 1.0 if form.truncated else 0.0)
+        tokens = form.tokens
+        record = [
+            form.total_weight,
+            1.0 if form.truncated else 0.0,
+            sum(1 for t in tokens if not t.particle),
+            form.family,
+            len(tokens),
+            len(sids),
+            *[len(u.spellings) for u in form.units],
+            *[t.weight for t in tokens],
+            *[0.0 if t.particle else 1.0 for t in tokens],
+            *sids,
+        ]
+        self._name_at.set(fid, self._names.extend(record))
 
     def _query(self, query: NameForm) -> _Query:
         """The traveller name's side of the kernels' arguments (remembered, see _Query)."""
@@ -236,12 +224,7 @@ class NameTable:
         if len(self._scratch) < len(self._spelling_ids):
             self._scratch = np.full(2 * len(self._spelling_ids), -1, dtype=np.int64)
         return kernels.columns_of(
-            fids,
-            self._s_start.data,
-            self._s_len.data,
-            self._spelling_of_unit.data,
-            query.group_members,
-            self._scratch,
+            fids, self._name_at.data, self._names.data, query.group_members, self._scratch
         )
 
     def _similarities(
@@ -252,37 +235,44 @@ class NameTable:
         similarity that breaks its ties, and the letters-only similarity alone. The Indel
         similarities come from `kernels.indel`, or from rapidfuzz for a query spelling
         longer than it takes."""
-        sim: Array
-        if query.long:
-            sim = process.cdist(
+        at, records = self._spelling_at.data, self._spellings.data
+        got: tuple[Array, Array, Array]
+        if not query.long:
+            got = kernels.similarities(
+                query.chars,
+                query.char_start,
+                query.char_len,
+                at,
+                records,
+                spellings,
+                query.group_rows,
+                group_columns,
+                query.keys,
+                query.first,
+                query.one,
+                query.row_starts,
+            )
+            return got
+        keys, first, one = kernels.spelling_facts(at, records, spellings)
+        got = kernels.unit_similarities(
+            process.cdist(
                 query.spellings,
                 self._text.data[spellings].tolist(),
                 scorer=Indel.normalized_similarity,
                 workers=1,
                 dtype=np.float64,
-            )
-        else:
-            sim = kernels.indel(
-                query.chars,
-                query.char_start,
-                query.char_len,
-                self._chars.data,
-                self._char_start.data,
-                self._char_len.data,
-                spellings,
-            )
-        return kernels.unit_similarities(
-            sim,
+            ),
             query.group_rows,
             group_columns,
             query.keys,
-            self._spelling_key.data[spellings],
+            keys,
             query.first,
             query.one,
-            self._first.data[spellings],
-            self._one_letter.data[spellings],
+            first,
+            one,
             query.row_starts,
         )
+        return got
 
     def _query_key(self, s: str) -> int:
         if len(s) < 3:
@@ -305,15 +295,15 @@ class NameTable:
             fids,
             evidence,
             np.inf if query.truncated else float(query.total_weight),
-            self._total.data,
-            self._cut.data,
+            self._name_at.data,
+            self._names.data,
             need,
         )
 
     def capped_above(self, fids: Array, need: float) -> Array:
         """Whether `hopeful`'s cap on each name reaches `need` against some traveller name
         that is not cut off (`kernels.capped_above`)."""
-        got: Array = kernels.capped_above(fids, self._total.data, self._cut.data, need)
+        got: Array = kernels.capped_above(fids, self._name_at.data, self._names.data, need)
         return got
 
     def upper_bounds(self, query: NameForm, fids: Array, needed: Array | None = None) -> Array:
@@ -345,15 +335,7 @@ class NameTable:
             prepared.content,
             query.family,
             float(query.total_weight),
-            self._u_start.data,
-            self._unit_size.data,
-            self._t_start.data,
-            self._t_len.data,
-            self._weight.data,
-            self._content.data,
-            self._family.data,
-            self._total.data,
-            self._words.data,
-            self._cut.data,
+            self._name_at.data,
+            self._names.data,
         )
         return got

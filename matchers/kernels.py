@@ -53,6 +53,18 @@ DAY_WORDS = 6  # 64-bit words of a name's days of the year (12 months of up to 3
 ALWAYS = -1  # names any traveller's dates may reach (an entry has no date of birth)
 FULL_YEAR = 100_000
 ON_DAY = 100_000_000  # + year * 10,000 + month * 100 + day
+# A listed name's record in `NameTable`'s names (float64; its fields never leave the range
+# a float holds exactly), from where it starts: its total weight, 1.0 if it is cut off, its
+# content words, its family-name words (a bit mask), its words n, its units' spellings; then
+# the spellings of each unit (2n - 1: n words, n - 1 pairs of neighbours), the words'
+# weights (n), 1.0 for each content word (n), and the units' spelling ids one after the
+# other. A name's data is read together: in one record it is a cache line or two, where a
+# column each cost a miss each on a list of 1,000,000 entries (bench/RESULTS.md, session 10).
+NAME_TOTAL, NAME_CUT, NAME_WORDS, NAME_FAMILY, NAME_TOKENS, NAME_SPELLINGS = range(6)
+NAME_HEADER = 6
+# A listed spelling's record in `NameTable`'s spellings (int32): its sound key id (-1: it
+# floors nothing), its length, then its code points.
+SPELLING_KEY, SPELLING_LEN, SPELLING_HEADER = 0, 1, 2
 
 
 @njit(cache=True, nogil=True)
@@ -349,29 +361,31 @@ def _cap(q_total: float, total: float, cut: float) -> float:
 
 @njit(cache=True, nogil=True)
 def hopeful(
-    fids: Array, evidence: Array, q_total: float, total: Array, cut: Array, need: float
+    fids: Array, evidence: Array, q_total: float, name_at: Array, names: Array, need: float
 ) -> tuple[Array, Array]:
     """The names of `fids`, and their `evidence`, whose evidence plus a cap on their name's
     value + rarity reaches `need` (see `NameTable.hopeful`; q_total infinite: a cut-off
-    traveller name, capped only by NAME_MAX, as is a cut-off listed name)."""
+    traveller name, capped only by NAME_MAX, as is a cut-off listed name). A name's record
+    starts at `names[name_at[f]]` (see NAME_HEADER)."""
     keep = np.empty(len(fids), dtype=np.int64)
     n = 0
     for i in range(len(fids)):
-        f = fids[i]
-        if evidence[i] + _cap(q_total, total[f], cut[f]) >= need:
+        at = name_at[fids[i]]
+        if evidence[i] + _cap(q_total, names[at + NAME_TOTAL], names[at + NAME_CUT]) >= need:
             keep[n] = i
             n += 1
     return fids[keep[:n]], evidence[keep[:n]]
 
 
 @njit(cache=True, nogil=True)
-def capped_above(fids: Array, total: Array, cut: Array, need: float) -> Array:
+def capped_above(fids: Array, name_at: Array, names: Array, need: float) -> Array:
     """Whether the cap of `hopeful` on each name of `fids` reaches `need` against some
     traveller name that is not cut off (his total weight is then at least the name's)."""
     out = np.empty(len(fids), dtype=np.bool_)
     for i in range(len(fids)):
-        f = fids[i]
-        out[i] = _cap(total[f], total[f], cut[f]) >= need
+        at = name_at[fids[i]]
+        total = names[at + NAME_TOTAL]
+        out[i] = _cap(total, total, names[at + NAME_CUT]) >= need
     return out
 
 
@@ -387,16 +401,8 @@ def name_bounds(
     q_content: Array,
     q_family: int,
     q_total: float,
-    u_start: Array,
-    unit_size: Array,
-    t_start: Array,
-    t_len: Array,
-    weight: Array,
-    content: Array,
-    family: Array,
-    total: Array,
-    words: Array,
-    cut: Array,
+    name_at: Array,
+    names: Array,
 ) -> tuple[Array, Array]:
     """For each name id, a bound on `match_forms(query, name)`'s value + rarity: the exact
     value (within SURE) for a name whose relaxed bound reaches `needed[i]`, else that bound;
@@ -407,7 +413,8 @@ def name_bounds(
     `letters[q, c]` the letters-only similarity of the spellings that gave it, `plain[q, c]`
     the letters-only similarity alone (two joined units are compared so: see
     `unit_similarities`); `columns` gives, name after name and unit after unit, each listed
-    spelling's column. The relaxed bound credits each word with the best any unit holding it
+    spelling's column; a name's record starts at `names[name_at[f]]` (see NAME_HEADER). The
+    relaxed bound credits each word with the best any unit holding it
     gets (see `matchers.bound`); the exact value is `_aligned`'s.
     """
     qn = len(q_weight)
@@ -426,17 +433,21 @@ def name_bounds(
     per_query = np.empty(q_units)
     most = 1
     for f in fids:
-        most = max(most, t_len[f])
+        most = max(most, int(names[name_at[f] + NAME_TOKENS]))
     best_unit = np.empty(2 * most - 1)  # (one buffer: an allocation per name cost more)
     pairs = np.empty((q_units * (2 * most - 1), 6))  # see _aligned
     at = 0  # the next listed spelling's place in `columns`
     for i in range(len(fids)):
-        f = fids[i]
-        n = t_len[f]
+        record = name_at[fids[i]]
+        n = int(names[record + NAME_TOKENS])
+        units = names[record + NAME_HEADER : record + NAME_HEADER + max(0, 2 * n - 1)]
+        lw = names[record + NAME_HEADER + len(units) :][:n]
+        lc = names[record + NAME_HEADER + len(units) + n :][:n]
+        total, words = names[record + NAME_TOTAL], names[record + NAME_WORDS]
         first = at
         per_query[:] = 0.0
-        for u in range(2 * n - 1):
-            size = unit_size[u_start[f] + u]
+        for u in range(len(units)):
+            size = int(units[u])
             got = 0.0
             for s in range(at, at + size):
                 row = credit[columns[s]]
@@ -445,13 +456,12 @@ def name_bounds(
                     per_query[q] = max(per_query[q], row[q])
             best_unit[u] = got
             at += size
-        if cut[f] > 0:
+        if names[record + NAME_CUT] > 0:
             out[i] = np.inf
             continue
-        lw, lc = weight[t_start[f] : t_start[f] + n], content[t_start[f] : t_start[f] + n]
         got_l, words_l = _covered(best_unit, lw, lc)
         got_q, words_q = _covered(per_query, q_weight, q_content)
-        sim = _similarity(got_q, got_l, q_total, total[f], q_words, words[f], words_q, words_l)
+        sim = _similarity(got_q, got_l, q_total, total, q_words, words, words_q, words_l)
         bound = max(0.0, _worth(sim, min(got_q, got_l))) + SURE
         if bound < needed[i]:
             out[i] = bound
@@ -463,7 +473,7 @@ def name_bounds(
             letters,
             plain,
             columns[first:at],
-            unit_size[u_start[f] : u_start[f] + 2 * n - 1],
+            units,
             q_weight,
             q_content,
             q_family,
@@ -471,9 +481,9 @@ def name_bounds(
             q_words,
             lw,
             lc,
-            family[f],
-            total[f],
-            words[f],
+            int(names[record + NAME_FAMILY]),
+            total,
+            words,
         )
     return out, detail
 
@@ -512,8 +522,8 @@ def _aligned(
     qn, n = len(q_weight), len(weight)
     k = 0
     at = 0
-    for u in range(2 * n - 1):
-        size = unit_size[u]
+    for u in range(len(unit_size)):
+        size = int(unit_size[u])
         joined_l = u >= n
         for q in range(similarity.shape[0]):
             joined = joined_l and q >= qn
@@ -662,28 +672,26 @@ def _covered(best_unit: Array, weight: Array, content: Array) -> tuple[float, fl
 
 @njit(cache=True, nogil=True)
 def columns_of(
-    fids: Array,
-    s_start: Array,
-    s_len: Array,
-    spelling_of_unit: Array,
-    members: Array,
-    scratch: Array,
+    fids: Array, name_at: Array, names: Array, members: Array, scratch: Array
 ) -> tuple[Array, Array, Array]:
-    """The distinct spellings of the names `fids` (their units' spellings, `s_len[f]` ids
-    from `s_start[f]` in `spelling_of_unit`), each in order of first appearance; each of
+    """The distinct spellings of the names `fids` (their units' spelling ids, at the end of
+    each name's record: see NAME_HEADER), each in order of first appearance; each of
     those spellings' column among them; and the column of each spelling id in `members`,
     -1 for one the names do not hold. `scratch` (one -1 per spelling id) is handed back as
     it came: it maps an id to its column while the pass runs, with no sort and no hashing."""
     total = 0
     for f in fids:
-        total += s_len[f]
+        total += int(names[name_at[f] + NAME_SPELLINGS])
     distinct = np.empty(total, dtype=np.int64)
     columns = np.empty(total, dtype=np.int64)
     n = 0
     at = 0
     for f in fids:
-        for s in range(s_start[f], s_start[f] + s_len[f]):
-            sid = spelling_of_unit[s]
+        record = name_at[f]
+        tokens = int(names[record + NAME_TOKENS])
+        start = record + NAME_HEADER + max(0, 2 * tokens - 1) + 2 * tokens
+        for s in range(start, start + int(names[record + NAME_SPELLINGS])):
+            sid = int(names[s])
             if scratch[sid] < 0:
                 scratch[sid] = n
                 distinct[n] = sid
@@ -712,17 +720,12 @@ def _ones(x: np.uint64) -> int:
 
 @njit(cache=True, nogil=True)
 def indel(
-    q_chars: Array,
-    q_start: Array,
-    q_len: Array,
-    chars: Array,
-    start: Array,
-    length: Array,
-    ids: Array,
+    q_chars: Array, q_start: Array, q_len: Array, spelling_at: Array, spellings: Array, ids: Array
 ) -> Array:
     """rapidfuzz's `Indel.normalized_similarity` of each query spelling (row: its code points
     `q_chars[q_start[r]:][:q_len[r]]`, at most LONGEST) with each listed spelling `ids[c]`
-    (its code points `chars[start[i]:][:length[i]]`), the same float to the last bit.
+    (its record at `spellings[spelling_at[i]]`: see SPELLING_HEADER), the same float to the
+    last bit.
 
     The longest common subsequence is counted a machine word at a time (Hyyroe's bit-parallel
     algorithm, as rapidfuzz does); the listed spellings are read where they lie, so no
@@ -752,12 +755,13 @@ def indel(
         other_start[r + 1] = n_other
     ones = ~np.uint64(0)
     for c in range(cols):
-        at, n = start[ids[c]], length[ids[c]]
+        record = spelling_at[ids[c]]
+        at, n = record + SPELLING_HEADER, spellings[record + SPELLING_LEN]
         for r in range(rows):
             m = q_len[r]
             state = ones
             for j in range(at, at + n):
-                ch = chars[j]
+                ch = spellings[j]
                 if ch < 128:
                     match = table[r, ch]
                 else:
@@ -822,3 +826,52 @@ def unit_similarities(
                     letters[u, c] = max(letters[u, c], spelled)
                 plain[u, c] = max(plain[u, c], raw)
     return best, letters, plain
+
+
+@njit(cache=True, nogil=True)
+def spelling_facts(spelling_at: Array, spellings: Array, ids: Array) -> tuple[Array, Array, Array]:
+    """Each listed spelling's sound key id, first letter (0 for none) and whether it is an
+    initial, from its record (see SPELLING_HEADER), as `unit_similarities` takes them."""
+    keys = np.empty(len(ids), dtype=np.int64)
+    first = np.empty(len(ids), dtype=np.int32)
+    one = np.empty(len(ids), dtype=np.bool_)
+    for c in range(len(ids)):
+        record = spelling_at[ids[c]]
+        length = spellings[record + SPELLING_LEN]
+        keys[c] = spellings[record + SPELLING_KEY]
+        first[c] = spellings[record + SPELLING_HEADER] if length else 0
+        one[c] = length == 1
+    return keys, first, one
+
+
+@njit(cache=True, nogil=True)
+def similarities(
+    q_chars: Array,
+    q_start: Array,
+    q_len: Array,
+    spelling_at: Array,
+    spellings: Array,
+    ids: Array,
+    group_rows: Array,
+    group_columns: Array,
+    q_keys: Array,
+    q_first: Array,
+    q_one: Array,
+    row_starts: Array,
+) -> tuple[Array, Array, Array]:
+    """`unit_similarities` of the query (its spellings no longer than LONGEST) with the
+    listed spellings `ids`, from their `indel` similarities: one call, and each listed
+    spelling's record read once, while it is in the caches."""
+    keys, first, one = spelling_facts(spelling_at, spellings, ids)
+    return unit_similarities(
+        indel(q_chars, q_start, q_len, spelling_at, spellings, ids),
+        group_rows,
+        group_columns,
+        q_keys,
+        keys,
+        q_first,
+        q_one,
+        first,
+        one,
+        row_starts,
+    )

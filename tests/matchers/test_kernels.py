@@ -41,9 +41,8 @@ def test_warm_compiles_the_kernels_a_match_uses() -> None:
             for k, (w, d) in enumerate((w, d) for w in given for d in ("1980-01-02", "1981"))
         )
         called = [kernels.evidence_bounds, kernels.name_bounds, kernels.columns_of,
-                  kernels.unit_similarities, kernels.hopeful, kernels.date_blocks,
-                  kernels.capped_above, kernels.query_blocks, kernels.block_ids,
-                  kernels.indel]
+                  kernels.similarities, kernels.hopeful, kernels.date_blocks,
+                  kernels.capped_above, kernels.query_blocks, kernels.block_ids]
         # (the others are compiled into these)
         assert not any(kernel.signatures for kernel in called)
         m.warm()
@@ -101,7 +100,16 @@ def test_indel_is_rapidfuzz_to_the_last_bit(queries: list[str], listed: list[str
         chars = np.array([ord(c) for w in spellings for c in w], dtype=np.int32)
         return chars, np.cumsum(lengths) - lengths, lengths
 
+    def records(spellings: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Listed spellings as `NameTable` holds them (see kernels.SPELLING_HEADER)."""
+        flat_: list[int] = []
+        at = []
+        for w in spellings:
+            at.append(len(flat_))
+            flat_ += [-1, len(w), *map(ord, w)]
+        return np.array(at, dtype=np.int64), np.array(flat_, dtype=np.int32)
+
     ids = np.arange(len(listed), dtype=np.int64)[::-1].copy()
-    got = kernels.indel(*flat(queries), *flat(listed), ids)
+    got = kernels.indel(*flat(queries), *records(listed), ids)
     expected = [[Indel.normalized_similarity(q, listed[i]) for i in ids] for q in queries]
     assert got.tolist() == expected
