@@ -27,6 +27,7 @@ them anew from the list).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -146,7 +147,8 @@ class NameTable:
         self._spellings = _Column(np.int32)  # every spelling's record, one after the other
         self._spelling_at = _Column(np.int64)  # per spelling: where its record begins
         self._text = _Column(object)  # per spelling: the spelling (gathered without a loop)
-        self._scratch = np.full(0, -1, dtype=np.int64)  # see kernels.columns_of
+        # see kernels.columns_of (4 bytes a spelling: more of it stays in the caches)
+        self._scratch = np.full(0, -1, dtype=np.int32)
         self._queries: dict[str, _Query] = {}  # by source; emptied by a new spelling
 
     def _spelling(self, s: str) -> int:
@@ -174,10 +176,10 @@ class NameTable:
             form.family,
             len(tokens),
             len(sids),
+            *sids,
             *[len(u.spellings) for u in form.units],
             *[t.weight for t in tokens],
             *[0.0 if t.particle else 1.0 for t in tokens],
-            *sids,
         ]
         self._name_at.set(fid, self._names.extend(record))
 
@@ -187,7 +189,6 @@ class NameTable:
         if got is not None:
             return got
         qs = [s for u in query.units for s in u.spellings]
-        sizes = np.array([len(u.spellings) for u in query.units], dtype=np.int64)
         rows: list[int] = []
         members: list[int] = []
         groups = tables.surname_groups()
@@ -199,21 +200,38 @@ class NameTable:
                     members.append(sid)
         if len(self._queries) >= QUERIES:
             self._queries.clear()
-        lengths = np.array([len(q) for q in qs], dtype=np.int64)
+        lengths = [len(q) for q in qs]
+        # (a few numpy arrays, sliced: an array made of each short list cost more than the
+        # rest of this, once per traveller name)
+        per_spelling = np.array(
+            [
+                list(accumulate(lengths, initial=0))[:-1],
+                lengths,
+                [self._query_key(s) for s in qs],
+                [ord(q[0]) if q else 0 for q in qs],
+                [n == 1 for n in lengths],
+            ],
+            dtype=np.int64,
+        ).reshape(5, len(qs))
+        groups_ = np.array([rows, members], dtype=np.int64).reshape(2, len(rows))
+        per_word = np.array(
+            [[t.weight for t in query.tokens], [0.0 if t.particle else 1.0 for t in query.tokens]]
+        ).reshape(2, len(query.tokens))
+        sizes = [len(u.spellings) for u in query.units]
         got = self._queries[query.source] = _Query(
             qs,
-            np.array([ord(c) for q in qs for c in q], dtype=np.int32),
-            np.cumsum(lengths) - lengths,
-            lengths,
-            bool(len(lengths)) and int(lengths.max()) > kernels.LONGEST,
-            np.array([self._query_key(s) for s in qs], dtype=np.int64),
-            np.array([ord(q[0]) if q else 0 for q in qs], dtype=np.int32),
-            np.array([len(q) == 1 for q in qs]),
-            np.cumsum(sizes) - sizes,
-            np.array(rows, dtype=np.int64),
-            np.array(members, dtype=np.int64),
-            np.array([t.weight for t in query.tokens]),
-            np.array([0.0 if t.particle else 1.0 for t in query.tokens]),
+            np.frombuffer("".join(qs).encode("utf-32-le"), dtype=np.int32),
+            per_spelling[0],
+            per_spelling[1],
+            max(lengths, default=0) > kernels.LONGEST,
+            per_spelling[2],
+            per_spelling[3],
+            per_spelling[4],
+            np.array(list(accumulate(sizes, initial=0))[:-1], dtype=np.int64),
+            groups_[0],
+            groups_[1],
+            per_word[0],
+            per_word[1],
         )
         return got
 
@@ -222,7 +240,7 @@ class NameTable:
         spelling's column among them, and the column of each of the query's surname-group
         spellings (-1: none of the names holds it)."""
         if len(self._scratch) < len(self._spelling_ids):
-            self._scratch = np.full(2 * len(self._spelling_ids), -1, dtype=np.int64)
+            self._scratch = np.full(2 * len(self._spelling_ids), -1, dtype=np.int32)
         return kernels.columns_of(
             fids, self._name_at.data, self._names.data, query.group_members, self._scratch
         )

@@ -56,10 +56,11 @@ ON_DAY = 100_000_000  # + year * 10,000 + month * 100 + day
 # A listed name's record in `NameTable`'s names (float64; its fields never leave the range
 # a float holds exactly), from where it starts: its total weight, 1.0 if it is cut off, its
 # content words, its family-name words (a bit mask), its words n, its units' spellings; then
-# the spellings of each unit (2n - 1: n words, n - 1 pairs of neighbours), the words'
-# weights (n), 1.0 for each content word (n), and the units' spelling ids one after the
-# other. A name's data is read together: in one record it is a cache line or two, where a
-# column each cost a miss each on a list of 1,000,000 entries (bench/RESULTS.md, session 10).
+# the units' spelling ids one after the other (`columns_of` reads them with the header), the
+# spellings of each unit (2n - 1: n words, n - 1 pairs of neighbours), the words' weights
+# (n) and 1.0 for each content word (n). A name's data is read together: in one record it
+# is a few neighbouring cache lines, where a column a field cost a miss a field on a list of
+# 1,000,000 entries (bench/RESULTS.md, session 10).
 NAME_TOTAL, NAME_CUT, NAME_WORDS, NAME_FAMILY, NAME_TOKENS, NAME_SPELLINGS = range(6)
 NAME_HEADER = 6
 # A listed spelling's record in `NameTable`'s spellings (int32): its sound key id (-1: it
@@ -440,9 +441,10 @@ def name_bounds(
     for i in range(len(fids)):
         record = name_at[fids[i]]
         n = int(names[record + NAME_TOKENS])
-        units = names[record + NAME_HEADER : record + NAME_HEADER + max(0, 2 * n - 1)]
-        lw = names[record + NAME_HEADER + len(units) :][:n]
-        lc = names[record + NAME_HEADER + len(units) + n :][:n]
+        start = record + NAME_HEADER + int(names[record + NAME_SPELLINGS])
+        units = names[start : start + max(0, 2 * n - 1)]
+        lw = names[start + len(units) :][:n]
+        lc = names[start + len(units) + n :][:n]
         total, words = names[record + NAME_TOTAL], names[record + NAME_WORDS]
         first = at
         per_query[:] = 0.0
@@ -687,10 +689,8 @@ def columns_of(
     n = 0
     at = 0
     for f in fids:
-        record = name_at[f]
-        tokens = int(names[record + NAME_TOKENS])
-        start = record + NAME_HEADER + max(0, 2 * tokens - 1) + 2 * tokens
-        for s in range(start, start + int(names[record + NAME_SPELLINGS])):
+        start = name_at[f] + NAME_HEADER
+        for s in range(start, start + int(names[name_at[f] + NAME_SPELLINGS])):
             sid = int(names[s])
             if scratch[sid] < 0:
                 scratch[sid] = n

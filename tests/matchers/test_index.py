@@ -551,17 +551,17 @@ def test_columns_of_numbers_the_distinct_spellings(
     """Each distinct spelling of the names gets one column, every listed spelling points at
     its own, a surname-group spelling at its column or -1 when no name holds it, and the
     scratch map is left as it came (the next query starts from it)."""
-    # each name's record (kernels.NAME_HEADER) as one word of one spelling per id: the header
-    # says how far its spelling ids lie from its start
+    # each name's record (kernels.NAME_HEADER) as one word of one spelling per id: its
+    # spelling ids follow the header, the rest of the record after them
     records: list[float] = []
     at = []
     for name in names:
         at.append(len(records))
         header = [0.0] * kernels.NAME_HEADER
         header[kernels.NAME_TOKENS], header[kernels.NAME_SPELLINGS] = 1, len(name)
-        records += [*header, len(name), 1.0, 1.0, *name]
+        records += [*header, *name, len(name), 1.0, 1.0]
     fids = np.arange(len(names))[::-1].copy()  # any order of names
-    scratch = np.full(64, -1, dtype=np.int64)
+    scratch = np.full(64, -1, dtype=np.int32)
     distinct, columns, found = kernels.columns_of(
         fids,
         np.array(at, dtype=np.int64),
