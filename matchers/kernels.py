@@ -732,8 +732,9 @@ def indel(
     Python string is gathered for the call."""
     rows, cols = len(q_start), len(ids)
     out = np.empty((rows, cols))
-    # each row's letters as bit masks: code points under 128 by table, the others listed
-    table = np.zeros((rows, 128), dtype=np.uint64)
+    # each row's letters as bit masks: code points under 128 by table (a row per letter, the
+    # query's rows side by side), the others listed
+    table = np.zeros((128, rows), dtype=np.uint64)
     other_char = np.empty(max(1, len(q_chars)), dtype=np.int64)
     other_mask = np.empty(max(1, len(q_chars)), dtype=np.uint64)
     other_start = np.zeros(rows + 1, dtype=np.int64)
@@ -743,7 +744,7 @@ def indel(
             ch = q_chars[q_start[r] + i]
             bit = np.uint64(1) << np.uint64(i)
             if ch < 128:
-                table[r, ch] |= bit
+                table[ch, r] |= bit
                 continue
             for k in range(other_start[r], n_other):
                 if other_char[k] == ch:
@@ -754,26 +755,36 @@ def indel(
                 n_other += 1
         other_start[r + 1] = n_other
     ones = ~np.uint64(0)
+    used = np.empty(rows, dtype=np.uint64)
+    for r in range(rows):
+        m = np.uint64(q_len[r])
+        used[r] = ones if q_len[r] == LONGEST else (np.uint64(1) << m) - np.uint64(1)
+    # The rows advance together, letter by letter of the listed spelling: each row's state
+    # depends on its last, and side by side the processor works on several at once.
+    state = np.empty(rows, dtype=np.uint64)
     for c in range(cols):
         record = spelling_at[ids[c]]
         at, n = record + SPELLING_HEADER, spellings[record + SPELLING_LEN]
+        state[:] = ones
+        for j in range(at, at + n):
+            ch = spellings[j]
+            if ch < 128:
+                for r in range(rows):
+                    s = state[r]
+                    u = s & table[ch, r]
+                    state[r] = (s + u) | (s - u)
+                continue
+            for r in range(rows):
+                match = np.uint64(0)
+                for k in range(other_start[r], other_start[r + 1]):
+                    if other_char[k] == ch:
+                        match = other_mask[k]
+                s = state[r]
+                u = s & match
+                state[r] = (s + u) | (s - u)
         for r in range(rows):
-            m = q_len[r]
-            state = ones
-            for j in range(at, at + n):
-                ch = spellings[j]
-                if ch < 128:
-                    match = table[r, ch]
-                else:
-                    match = np.uint64(0)
-                    for k in range(other_start[r], other_start[r + 1]):
-                        if other_char[k] == ch:
-                            match = other_mask[k]
-                u = state & match
-                state = (state + u) | (state - u)
-            used = ones if m == LONGEST else (np.uint64(1) << np.uint64(m)) - np.uint64(1)
-            common = _ones(~state & used)
-            total = m + n
+            common = _ones(~state[r] & used[r])
+            total = q_len[r] + n
             out[r, c] = 1.0 - (total - 2 * common) / total if total else 1.0
     return out
 
