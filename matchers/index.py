@@ -89,8 +89,68 @@ SLACK = 1e-4  # scores are rounded to 4 places: a bound this close to the thresh
 WORD_MATCH = NAME_FLOOR + 0.5 * (FULL_CREDIT - NAME_FLOOR)
 
 BIG_POSTING = 32  # a posting this large is also kept as a numpy array while it is looked up
+BLOCK_SLACK = 1_000_000  # garbage pairs the block store may hold beyond its live ones
 
 Array = np.ndarray[Any, Any]
+
+
+class _BlockStore:
+    """The date blocks of every split posting (see `_Postings.span`): its (block, name id)
+    pairs sorted by block, posting after posting in two arrays, so that a traveller name's
+    postings are gathered in one compiled call (`kernels.names_in_blocks`). A posting split
+    again leaves its old pairs behind as garbage, written away (`compact`) once it outweighs
+    the rest."""
+
+    GROWTH = 1.25  # (a list of 1,000,000 entries holds some 8 million pairs: no doubling)
+
+    def __init__(self) -> None:
+        self.codes: Array = np.empty(0, dtype=np.int64)
+        self.ids: Array = np.empty(0, dtype=np.int64)
+        self._size = 0  # pairs written, garbage included
+        self._live = 0
+        self._owners: list[dict[object, tuple[int, int]]] = []  # the spans of each _Postings
+
+    def owner(self) -> dict[object, tuple[int, int]]:
+        """A new posting table's spans, by key (the store moves them when it compacts)."""
+        spans: dict[object, tuple[int, int]] = {}
+        self._owners.append(spans)
+        return spans
+
+    def add(self, parts: list[tuple[Array, Array]]) -> list[tuple[int, int]]:
+        """Write postings' (block, id) pairs at the end; the span of each."""
+        total = sum(len(codes) for codes, _ in parts)
+        if self._size + total > len(self.codes):
+            room = max(self._size + total, int(len(self.codes) * self.GROWTH))
+            self.codes = np.resize(self.codes, room)
+            self.ids = np.resize(self.ids, room)
+        spans = []
+        for codes, ids in parts:
+            start, self._size = self._size, self._size + len(codes)
+            self.codes[start : self._size] = codes
+            self.ids[start : self._size] = ids
+            spans.append((start, self._size))
+        self._live += total
+        return spans
+
+    def drop(self, span: tuple[int, int]) -> None:
+        """A posting's pairs became garbage."""
+        self._live -= span[1] - span[0]
+
+    def compact(self) -> None:
+        """Write the live pairs anew once garbage outweighs them (not while spans are being
+        gathered: every span moves)."""
+        if self._size - self._live <= max(self._live, BLOCK_SLACK):
+            return
+        codes, ids = self.codes, self.ids
+        self.codes = np.empty(self._live, dtype=np.int64)
+        self.ids = np.empty(self._live, dtype=np.int64)
+        self._size = 0
+        for spans in self._owners:
+            for key, (start, end) in spans.items():
+                at, self._size = self._size, self._size + end - start
+                self.codes[at : self._size] = codes[start:end]
+                self.ids[at : self._size] = ids[start:end]
+                spans[key] = (at, self._size)
 
 
 class _Postings:
@@ -100,14 +160,15 @@ class _Postings:
     candidates concatenates arrays instead of looping over ids in Python; the cache entry
     of a key is dropped when the key changes."""
 
-    __slots__ = ("_arrays", "_blocks", "_ids")
+    __slots__ = ("_arrays", "_blocks", "_ids", "_store")
 
     FEW = 8  # ids held in a tuple
 
-    def __init__(self) -> None:
+    def __init__(self, store: _BlockStore) -> None:
         self._ids: dict[object, int | tuple[int, ...] | set[int]] = {}
         self._arrays: dict[object, Array] = {}
-        self._blocks: dict[object, tuple[Array, Array]] = {}
+        self._store = store
+        self._blocks = store.owner()  # a large posting's span in the store, once split
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -145,12 +206,14 @@ class _Postings:
 
     def _forget(self, key: object) -> None:
         self._arrays.pop(key, None)
-        self._blocks.pop(key, None)
+        self.forget_blocks((key,))
 
     def forget_blocks(self, keys: Iterable[object]) -> None:
         """Drop the date blocks of these postings (a name of theirs has other dates now)."""
         for key in keys:
-            self._blocks.pop(key, None)
+            span = self._blocks.pop(key, None)
+            if span is not None:
+                self._store.drop(span)
 
     @property
     def split(self) -> bool:
@@ -163,7 +226,7 @@ class _Postings:
 
     def gather(self, keys: Iterable[object], small: list[int], large: list[Large]) -> None:
         """Put the ids under each of `keys` into `small` (a few), or the posting into `large`
-        (gathered by `gather_large`, by date block). One call for all of a traveller's keys:
+        (gathered by date block, see `span`). One call for all of a traveller's keys:
         most name one or two ids, and a call per key cost more than the look-ups."""
         ids = self._ids
         for key in keys:
@@ -177,7 +240,8 @@ class _Postings:
             else:
                 large.append((self, key))
 
-    def _array(self, key: object) -> Array:
+    def array(self, key: object) -> Array:
+        """A large posting's ids."""
         got = self._arrays.get(key)
         if got is None:
             have = self._ids[key]
@@ -185,23 +249,23 @@ class _Postings:
             got = self._arrays[key] = np.fromiter(have, dtype=np.int64, count=len(have))
         return got
 
-    def gather_large(self, key: object, arrays: list[Array], blocks: Blocks | None) -> None:
-        """Put a large posting's ids into `arrays`: only its names in the date blocks
-        `blocks` asks for, when given."""
-        if blocks is None:
-            arrays.append(self._array(key))
-            return
-        wanted, split = blocks
-        parts = self._blocks.get(key)
-        if parts is None:
-            parts = self._blocks[key] = split(self._array(key))
-        arrays.append(kernels.block_ids(*parts, wanted))
+    def span(self, key: object, split: Callable[[Array], tuple[Array, Array]]) -> tuple[int, int]:
+        """Where a large posting's names lie in the block store, split by date block first
+        if they are not yet."""
+        got = self._blocks.get(key)
+        if got is None:
+            got = self._blocks[key] = self._store.add([split(self.array(key))])[0]
+        return got
 
     def split_large(self, split: Callable[[Array], tuple[Array, Array]]) -> None:
-        """Split every large posting not split yet by date block (see `gather_large`)."""
-        for key, have in self._ids.items():
-            if not isinstance(have, int) and len(have) >= BIG_POSTING and key not in self._blocks:
-                self._blocks[key] = split(self._array(key))
+        """Split every large posting not split yet by date block (see `span`), in one write."""
+        keys = [
+            key
+            for key, have in self._ids.items()
+            if not isinstance(have, int) and len(have) >= BIG_POSTING and key not in self._blocks
+        ]
+        spans = self._store.add([split(self.array(key)) for key in keys])
+        self._blocks.update(zip(keys, spans, strict=True))
 
 
 # The date blocks a query reaches (sorted), and how to split a posting into blocks: (block,
@@ -352,10 +416,11 @@ class Matcher:
         self._next_id = 0
         self._table = NameTable()
         self._evidence = EvidenceTable()
-        self._pairs = _Postings()
-        self._other_pairs = _Postings()
-        self._words = _Postings()
-        self._solo = _Postings()
+        self._block_store = _BlockStore()
+        self._pairs = _Postings(self._block_store)
+        self._other_pairs = _Postings(self._block_store)
+        self._words = _Postings(self._block_store)
+        self._solo = _Postings(self._block_store)
         self._documents: dict[str, set[str]] = {}
         self._vocabulary: dict[str, int] = {}  # spelling -> names using it
         self._near: dict[str, set[str]] = {}  # a spelling or one deletion of it -> spellings
@@ -568,7 +633,10 @@ class Matcher:
             Identity(names=["A B"], birth_dates=["1980-01-02"], nationalities=["KHM"])
         )
         evidence = self._evidence.upper_bounds(traveller, ids)
-        kernels.block_ids(*self._split(ids), query_blocks(traveller.dates))
+        codes, names = self._split(ids)
+        kernels.names_in_blocks(
+            ids, codes, names, np.array([[0, len(codes)]]), query_blocks(traveller.dates)
+        )
         self._table.hopeful(traveller.forms[0], ids, evidence, self.threshold)
         self._table.upper_bounds(traveller.forms[0], ids, evidence)
         if self._date_blocks:
@@ -638,10 +706,16 @@ class Matcher:
 
     def _candidate_names(self, form: NameForm, blocks: Blocks | None) -> Array:
         small, large = self._query_postings(form)
-        arrays = [small]
-        for postings, key in large:
-            postings.gather_large(key, arrays, blocks)
-        return _union(arrays)
+        if blocks is None:
+            return _union([small, *(postings.array(key) for postings, key in large)])
+        wanted, split = blocks
+        store = self._block_store
+        store.compact()
+        spans = np.array([postings.span(key, split) for postings, key in large], dtype=np.int64)
+        got: Array = kernels.names_in_blocks(
+            small, store.codes, store.ids, spans.reshape(-1, 2), wanted
+        )
+        return got
 
     def _query_postings(self, form: NameForm) -> tuple[Array, tuple[Large, ...]]:
         """The ids of the small postings a traveller name's keys reach, and its large

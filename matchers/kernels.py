@@ -302,29 +302,40 @@ def query_blocks(dates: Array) -> Array:
 
 
 @njit(cache=True, nogil=True)
-def block_ids(codes: Array, ids: Array, wanted: Array) -> Array:
-    """The ids of the blocks `wanted` (sorted) among (block, id) pairs sorted by block.
+def names_in_blocks(small: Array, codes: Array, ids: Array, spans: Array, wanted: Array) -> Array:
+    """The distinct ids of `small` and of the blocks `wanted` (sorted) of each posting, sorted:
+    posting p's (block, id) pairs are `codes[a:b]`, `ids[a:b]` sorted by block, (a, b) =
+    `spans[p]`. One call gathers a traveller name's postings.
 
-    The wanted blocks are sought in order, each from where the last one ended (a galloping
-    search: a traveller's 60-odd blocks are a few of a large posting's thousands, and a
-    binary search over the whole posting for each cost more than the copy)."""
-    lo = np.empty(len(wanted), dtype=np.int64)
-    hi = np.empty(len(wanted), dtype=np.int64)
-    size = 0
-    at, end = 0, len(codes)
-    for k in range(len(wanted)):
-        at = _gallop(codes, at, end, wanted[k])
-        lo[k] = at
-        while at < end and codes[at] == wanted[k]:
-            at += 1
-        hi[k] = at
-        size += hi[k] - lo[k]
-    out = np.empty(size, dtype=ids.dtype)
+    Each posting's wanted blocks are sought in order, each from where the last one ended (a
+    galloping search: a traveller's 60-odd blocks are a few of a large posting's thousands,
+    and a binary search over the whole posting for each cost more than the copy)."""
+    lo = np.empty((len(spans), len(wanted)), dtype=np.int64)
+    hi = np.empty((len(spans), len(wanted)), dtype=np.int64)
+    size = len(small)
+    for p in range(len(spans)):
+        at, end = spans[p, 0], spans[p, 1]
+        for k in range(len(wanted)):
+            at = _gallop(codes, at, end, wanted[k])
+            lo[p, k] = at
+            while at < end and codes[at] == wanted[k]:
+                at += 1
+            hi[p, k] = at
+            size += hi[p, k] - lo[p, k]
+    out = np.empty(size, dtype=np.int64)
+    out[: len(small)] = small
+    n = len(small)
+    for p in range(len(spans)):
+        for k in range(len(wanted)):
+            out[n : n + hi[p, k] - lo[p, k]] = ids[lo[p, k] : hi[p, k]]
+            n += hi[p, k] - lo[p, k]
+    out.sort()
     n = 0
-    for k in range(len(wanted)):
-        out[n : n + hi[k] - lo[k]] = ids[lo[k] : hi[k]]
-        n += hi[k] - lo[k]
-    return out
+    for i in range(len(out)):
+        if i == 0 or out[i] != out[n - 1]:
+            out[n] = out[i]
+            n += 1
+    return out[:n]
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from matchers import Hit, Identity, Matcher, compare, index, kernels
 from matchers.bound import NameTable
-from matchers.index import _Postings, _union
+from matchers.index import _BlockStore, _Postings, _union
 from matchers.names import NameForm, name_form
 from matchers.score import (
     CURVE,
@@ -682,19 +682,41 @@ def test_dated_entries_score_as_compare(
     check(60)
 
 
+@settings(deadline=None)
 @given(st.lists(st.tuples(st.booleans(), st.integers(0, 2), st.integers(0, 40)), max_size=300))
+@example(  # three large postings; two change until their garbage moves the third
+    [(True, k, f) for k in range(3) for f in range(40)]
+    + [(add, k, 50) for add in (True, False) for k in (0, 1)] * 2
+)
 def test_postings_hold_what_was_filed(ops: list[tuple[bool, int, int]]) -> None:
-    # One id, a tuple of a few, a set, the cached array: every form answers as a set would.
-    postings, model = _Postings(), {k: set() for k in range(3)}
-    for add, key, fid in ops:
-        (postings.add if add else postings.discard)(key, fid)
-        (model[key].add if add else model[key].discard)(fid)
-        small: list[int] = []
-        large: list[tuple[_Postings, object]] = []
-        postings.gather([key], small, large)
-        arrays = [np.array(small, dtype=np.int64)]
-        for posting, large_key in large:
-            posting.gather_large(large_key, arrays, None)
-        assert sorted(_union(arrays).tolist()) == sorted(model[key])
-        assert postings.size(key) == len(model[key])
+    # One id, a tuple of a few, a set, the cached array, the date blocks in the store (here
+    # a block per id's parity): every form answers as a set would, while postings change,
+    # are split again and the store writes its garbage away (at any garbage, here).
+    store = _BlockStore()
+    postings, model = _Postings(store), {k: set() for k in range(3)}
+
+    def split(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort(ids % 2, kind="stable")
+        return ids[order] % 2, ids[order]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index, "BLOCK_SLACK", 0)
+        for add, changed, fid in ops:
+            (postings.add if add else postings.discard)(changed, fid)
+            (model[changed].add if add else model[changed].discard)(fid)
+            store.compact()
+            for key in model:  # (the others' blocks may have moved)
+                small: list[int] = []
+                large: list[tuple[_Postings, object]] = []
+                postings.gather([key], small, large)
+                arrays = [np.array(small, dtype=np.int64)]
+                arrays += [posting.array(large_key) for posting, large_key in large]
+                assert sorted(_union(arrays).tolist()) == sorted(model[key])
+                spans = np.array([p.span(k, split) for p, k in large], dtype=np.int64)
+                odd = kernels.names_in_blocks(
+                    np.array([i for i in small if i % 2], dtype=np.int64), store.codes,
+                    store.ids, spans.reshape(-1, 2), np.array([1]),
+                )
+                assert odd.tolist() == sorted(i for i in model[key] if i % 2)
+                assert postings.size(key) == len(model[key])
     assert len(postings) == sum(1 for ids in model.values() if ids)

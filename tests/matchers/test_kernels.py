@@ -42,7 +42,7 @@ def test_warm_compiles_the_kernels_a_match_uses() -> None:
         )
         called = [kernels.evidence_bounds, kernels.name_bounds, kernels.columns_of,
                   kernels.similarities, kernels.hopeful, kernels.date_blocks,
-                  kernels.capped_above, kernels.query_blocks, kernels.block_ids]
+                  kernels.capped_above, kernels.query_blocks, kernels.names_in_blocks]
         # (the others are compiled into these)
         assert not any(kernel.signatures for kernel in called)
         m.warm()
@@ -66,19 +66,34 @@ def test_warm_compiles_the_kernels_a_match_uses() -> None:
 
 @settings(max_examples=400, deadline=None)
 @given(
-    st.lists(st.integers(-1, 40), max_size=300),
+    st.lists(st.lists(st.integers(-1, 40), max_size=200), max_size=4),
     st.lists(st.integers(-2, 42), max_size=70, unique=True),
+    st.lists(st.integers(0, 900), max_size=20),
 )
-@example([5] * 100 + [7], [5, 6, 7])  # a long block, then the next one right after it
-@example(list(range(0, 40)) * 3, [-2, 39, 40, 41])  # wanted before and after every block
-def test_block_ids_gathers_the_wanted_blocks(blocks: list[int], wanted: list[int]) -> None:
-    """`kernels.block_ids` (searching each wanted block from where the last ended) gives
-    the ids of exactly the wanted blocks, block after block, as a plain filter does."""
-    codes = np.array(sorted(blocks), dtype=np.int64)
-    ids = np.arange(len(codes), dtype=np.int64) * 3 + 1
-    asked = np.array(sorted(wanted), dtype=np.int64)
-    expected = [int(i) for w in asked for c, i in zip(codes, ids, strict=True) if c == w]
-    assert kernels.block_ids(codes, ids, asked).tolist() == expected
+@example([[5] * 100 + [7]], [5, 6, 7], [])  # a long block, then the next one right after it
+@example([list(range(0, 40)) * 3], [-2, 39, 40, 41], [])  # wanted before and after every block
+@example([[1, 2], [2, 3]], [2, 3], [1])  # ids in several postings, and among the small ones
+def test_names_in_blocks_are_the_wanted_blocks_ids(
+    postings: list[list[int]], wanted: list[int], small: list[int]
+) -> None:
+    """`kernels.names_in_blocks` (each posting's wanted blocks searched from where the last
+    ended) gives the distinct ids of exactly the wanted blocks of every posting and the small
+    ones, sorted, as a plain filter does; the postings lie one after the other in the store."""
+    codes: list[int] = []
+    spans = []
+    for blocks in postings:
+        spans.append((len(codes), len(codes) + len(blocks)))
+        codes += sorted(blocks)
+    ids = [(i * 7) % 500 for i in range(len(codes))]  # (ids repeat across blocks and postings)
+    got = kernels.names_in_blocks(
+        np.array(small, dtype=np.int64),
+        np.array(codes, dtype=np.int64),
+        np.array(ids, dtype=np.int64),
+        np.array(spans, dtype=np.int64).reshape(-1, 2),
+        np.array(sorted(wanted), dtype=np.int64),
+    )
+    expected = {i for c, i in zip(codes, ids, strict=True) if c in set(wanted)} | set(small)
+    assert got.tolist() == sorted(expected)
 
 
 _SPELLING = st.text(st.sampled_from("abcdeéşğ한ßk"), max_size=80)
