@@ -712,10 +712,8 @@ class Matcher:
         store = self._block_store
         store.compact()
         spans = np.array([postings.span(key, split) for postings, key in large], dtype=np.int64)
-        got: Array = kernels.names_in_blocks(
-            small, store.codes, store.ids, spans.reshape(-1, 2), wanted
-        )
-        return got
+        spans = spans.reshape(-1, 2)
+        return _union([kernels.names_in_blocks(small, store.codes, store.ids, spans, wanted)])
 
     def _query_postings(self, form: NameForm) -> tuple[Array, tuple[Large, ...]]:
         """The ids of the small postings a traveller name's keys reach, and its large

@@ -77,8 +77,8 @@ def test_names_in_blocks_are_the_wanted_blocks_ids(
     postings: list[list[int]], wanted: list[int], small: list[int]
 ) -> None:
     """`kernels.names_in_blocks` (each posting's wanted blocks searched from where the last
-    ended) gives the distinct ids of exactly the wanted blocks of every posting and the small
-    ones, sorted, as a plain filter does; the postings lie one after the other in the store."""
+    ended) gives the small ids, then the ids of exactly the wanted blocks of every posting,
+    block after block, as a plain filter does; the postings lie one after the other."""
     codes: list[int] = []
     spans = []
     for blocks in postings:
@@ -92,8 +92,14 @@ def test_names_in_blocks_are_the_wanted_blocks_ids(
         np.array(spans, dtype=np.int64).reshape(-1, 2),
         np.array(sorted(wanted), dtype=np.int64),
     )
-    expected = {i for c, i in zip(codes, ids, strict=True) if c in set(wanted)} | set(small)
-    assert got.tolist() == sorted(expected)
+    expected = small + [
+        i
+        for a, b in spans
+        for w in sorted(wanted)
+        for c, i in zip(codes[a:b], ids[a:b], strict=True)
+        if c == w
+    ]
+    assert got.tolist() == expected
 
 
 _SPELLING = st.text(st.sampled_from("abcdeéşğ한ßk"), max_size=80)
