@@ -393,14 +393,15 @@ def _alpha3(code: str) -> str:
 
 def _date_pair(a: Date, b: Date) -> tuple[float, str]:
     (ya, ma, da), (yb, mb, db) = a, b
-    full = ma is not None and mb is not None and da is not None and db is not None
-    if full:
+    if ma is None or mb is None or da is None or db is None:
+        full = False
+    else:
+        full = True
         if (ya, ma, da) == (yb, mb, db):
             return DOB_EXACT, "same date of birth"
         if ya == yb and (ma, da) == (db, mb):
             return DOB_SWAP, "date of birth with day and month swapped"
-        sa, sb = f"{ya:04d}{ma:02d}{da:02d}", f"{yb:04d}{mb:02d}{db:02d}"
-        if sum(x != y for x, y in zip(sa, sb, strict=True)) == 1:
+        if _digits_apart(ya, yb) + _digits_apart(ma, mb) + _digits_apart(da, db) == 1:
             return DOB_TYPO, "date of birth one digit apart"
     if ya == yb:
         if ma is not None and mb is not None:
@@ -416,6 +417,30 @@ def _date_pair(a: Date, b: Date) -> tuple[float, str]:
     return DOB_DIFFERENT, "different date of birth"
 
 
+def _digits_apart(a: int, b: int) -> int:
+    """In how many decimal digits two numbers differ, both written with as many digits
+    (YYYY, MM, DD: the one-digit typo of `_date_pair`, without formatting them)."""
+    apart = 0
+    while a != b:
+        apart += a % 10 != b % 10
+        a //= 10
+        b //= 10
+    return apart
+
+
+def _best_date(query: tuple[Date, ...], listed: tuple[Date, ...]) -> tuple[float, str]:
+    """The `_date_pair` of highest value among two identities' dates (the first such)."""
+    best: tuple[float, str] | None = None
+    for a in query:
+        for b in listed:
+            got = _date_pair(a, b)
+            if best is None or got[0] > best[0]:
+                best = got
+    if best is None:
+        raise ValueError("no dates to compare")
+    return best
+
+
 def _features(pq: Prepared, pl: Prepared, name: NameMatch | None) -> list[tuple[str, float, str]]:
     out: list[tuple[str, float, str]] = []
     if name is not None:
@@ -425,8 +450,8 @@ def _features(pq: Prepared, pl: Prepared, name: NameMatch | None) -> list[tuple[
             out.append(("name_rarity", name.rarity, f"common name ({words})"))
     named = len(out)
     if pq.dates and pl.dates:
-        best = max((_date_pair(a, b) for a in pq.dates for b in pl.dates), key=lambda x: x[0])
-        out.append(("birth_date", best[0], best[1]))
+        value, detail = _best_date(pq.dates, pl.dates)
+        out.append(("birth_date", value, detail))
     if pq.nationalities and pl.nationalities:
         shared = pq.nationalities & pl.nationalities
         telling = sorted(c for c in shared if name is None or not typical_of(name, c))
@@ -579,11 +604,7 @@ def max_bonus() -> float:
 def evidence_bound(pq: Prepared, pl: Prepared) -> float:
     """The most the dates of birth and nationality of two identities can add to their score
     (the index skips scoring an entry this cannot lift to an alert)."""
-    dates = (
-        max(_date_pair(a, b)[0] for a in pq.dates for b in pl.dates)
-        if pq.dates and pl.dates
-        else 0.0
-    )
+    dates = _best_date(pq.dates, pl.dates)[0] if pq.dates and pl.dates else 0.0
     return dates + nationality_bound(pq.nationalities, pl.nationalities)
 
 
