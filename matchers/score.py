@@ -454,9 +454,9 @@ def _features(pq: Prepared, pl: Prepared, name: NameMatch | None) -> list[tuple[
         out.append(("birth_date", value, detail))
     if pq.nationalities and pl.nationalities:
         shared = pq.nationalities & pl.nationalities
-        telling = sorted(c for c in shared if name is None or not typical_of(name, c))
+        telling = [c for c in shared if name is None or not typical_of(name, c)]
         if telling:
-            out.append(("nationality", NATIONALITY_SAME, f"same nationality {telling[0]}"))
+            out.append(("nationality", NATIONALITY_SAME, f"same nationality {min(telling)}"))
         elif shared:
             country = min(shared)
             out.append(
@@ -477,12 +477,13 @@ def _features(pq: Prepared, pl: Prepared, name: NameMatch | None) -> list[tuple[
     elif pq.documents_ocr & pl.documents_ocr:
         out.append(("document", DOCUMENT_OCR, "document number equal up to OCR confusions"))
     if name is not None and not _corroborated(out[named:]):
-        same_year = any(a[0] == b[0] for a in pq.dates for b in pl.dates)
-        alone = uncorroborated(name, dated=bool(pq.dates and pl.dates), same_year=same_year)
+        dated = bool(pq.dates and pl.dates)
+        same_year = dated and any(a[0] == b[0] for a in pq.dates for b in pl.dates)
+        alone = uncorroborated(name, dated=dated, same_year=same_year)
         if alone < -0.005:
             out.insert(named, ("name_uncorroborated", alone, _ALONE))
         elif name.info < DISTINCTIVE_INFO:  # a common name: a weak alert at most
-            over = sum(v for _, v, _ in out) - WEAK_CAP
+            over = sum([v for _, v, _ in out]) - WEAK_CAP
             if over > 0:
                 out.append(("name_weak", -over, _WEAK))
     if out and out[-1][0] == "document" and max(map(len, pq.documents | pl.documents)) >= 6:
@@ -532,12 +533,17 @@ def uncorroborated(m: NameMatch, dated: bool = False, same_year: bool = False) -
 def _corroborated(evidence: list[tuple[str, float, str]]) -> bool:
     """Whether a birth date of the same month or day, the nationality or a document agrees
     (a year of birth alone is too often shared to back a common name)."""
-    return any(
-        kind == "document"
-        or (kind == "nationality" and value > 0)
-        or (kind == "birth_date" and value >= min(DOB_EXACT, DOB_MONTH, DOB_SWAP))
-        for kind, value, _ in evidence
-    )
+    for kind, value, _ in evidence:
+        if (
+            kind == "document"
+            or (kind == "nationality" and value > 0)
+            or (kind == "birth_date" and value >= _DATE_BACKS)
+        ):
+            return True
+    return False
+
+
+_DATE_BACKS = min(DOB_EXACT, DOB_MONTH, DOB_SWAP)  # a date value that backs a name
 
 
 def _name_detail(m: NameMatch) -> str:
@@ -619,7 +625,7 @@ def nationality_bound(query: frozenset[str], listed: frozenset[str]) -> float:
 def score_with(pq: Prepared, pl: Prepared, name: NameMatch | None) -> Scored:
     """Score two prepared identities whose best name pair is already known."""
     features = _features(pq, pl, name)
-    total = sum(v for _, v, _ in features)
+    total = sum([v for _, v, _ in features])
     return Scored(round(min(1.0, max(0.0, total)), 4), tuple(features), name)
 
 
