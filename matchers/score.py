@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 from rapidfuzz.distance import Indel
 
@@ -18,7 +19,7 @@ from matchers import tables
 from matchers.identity import Document, Identity
 from matchers.names import NameForm, name_form
 from matchers.normalize import fold_document, ocr_folded, sound_key
-from matchers.result import Band, Comparison, Feature, Hit
+from matchers.result import Band, Comparison, Hit
 
 DEFAULT_THRESHOLD = 0.70
 CONFIRMED, PROBABLE = 0.90, 0.80
@@ -548,7 +549,7 @@ _DATE_BACKS = min(DOB_EXACT, DOB_MONTH, DOB_SWAP)  # a date value that backs a n
 
 def _name_detail(m: NameMatch) -> str:
     q, listed = m.query, m.listed
-    words = " ".join(f"{a}={b}" if a != b else a for a, b, _ in m.pairs) or "no words in common"
+    words = " ".join([f"{a}={b}" if a != b else a for a, b, _ in m.pairs]) or "no words in common"
     read = []
     for form in (q, listed):
         if form.script not in {"Latin"}:
@@ -569,26 +570,34 @@ class Scored:
     features: tuple[tuple[str, float, str], ...]
     name: NameMatch | None
 
-    def comparison(self, threshold: float, construct: bool = False) -> Comparison:
-        """The model an officer reads; `construct` skips validation (the hot path)."""
+    def comparison(self, threshold: float) -> Comparison:
+        """The model an officer reads."""
+        return Comparison(**self._worded(threshold))
+
+    def hit(self, entry_id: str, threshold: float) -> Hit:
+        """The hit of a scored entry: its comparison with the entry's id, one model built
+        (validating in pydantic-core costs less than `model_construct`'s Python loop)."""
+        return Hit(entry_id=entry_id, **self._worded(threshold))
+
+    def _worded(self, threshold: float) -> dict[str, Any]:
+        """The fields of the comparison, its evidence worded."""
         band = band_for(self.score, threshold)
+        name = self.name
         worded = [
-            (n, v, _name_detail(self.name) if n == "name" and self.name is not None else d)
+            (n, v, _name_detail(name) if n == "name" and name is not None else d)
             for n, v, d in self.features
         ]
-        make = Feature.model_construct if construct else Feature
-        features = [make(name=n, value=round(v, 4), detail=d) for n, v, d in worded]
-        explanation = "; ".join(f"{d} ({v:+.2f})" for _, v, d in worded)
-        explanation += f" => {self.score:.2f} {band.value}"
-        return (Comparison.model_construct if construct else Comparison)(
-            score=self.score,
-            band=band,
-            alert=band is not Band.NONE,
-            features=features,
-            explanation=explanation,
-            matched_name=self.name.listed.source if self.name else None,
-            query_name=self.name.query.source if self.name else None,
-        )
+        explanation = "; ".join([f"{d} ({v:+.2f})" for _, v, d in worded])
+        return {
+            "score": self.score,
+            "band": band,
+            "alert": band is not Band.NONE,
+            # (as dicts: pydantic-core builds the Feature models in one pass with the rest)
+            "features": [{"name": n, "value": round(v, 4), "detail": d} for n, v, d in worded],
+            "explanation": f"{explanation} => {self.score:.2f} {band.value}",
+            "matched_name": name.listed.source if name else None,
+            "query_name": name.query.source if name else None,
+        }
 
 
 def best_name(pq: Prepared, pl: Prepared) -> NameMatch | None:
@@ -635,9 +644,8 @@ def score_prepared(pq: Prepared, pl: Prepared) -> Scored:
 
 
 def hit_for(entry_id: str, scored: Scored, threshold: float) -> Hit:
-    """The hit of a scored entry, built without re-validating what the scorer made."""
-    c = scored.comparison(threshold, construct=True)
-    return Hit.model_construct(entry_id=entry_id, **dict(c))
+    """The hit of a scored entry."""
+    return scored.hit(entry_id, threshold)
 
 
 def compare(query: Identity, listed: Identity, threshold: float = DEFAULT_THRESHOLD) -> Comparison:

@@ -6,13 +6,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matchers import Band, Comparison, Identity, compare
+from matchers import Band, Comparison, Document, Identity, compare
+from matchers.result import Feature, Hit
 from matchers.score import (
     DEFAULT_THRESHOLD,
     DOB_TYPO,
     Date,
     _best_date,
     _date_pair,
+    hit_for,
+    prepare,
+    score_prepared,
 )
 
 
@@ -423,3 +427,30 @@ def test_the_best_date_pair_is_the_first_of_highest_value(
     """Ties of value (a conflict a year apart, or in the month) keep the first pair's words."""
     pairs = [_date_pair(a, b) for a in query for b in listed]
     assert _best_date(tuple(query), tuple(listed)) == max(pairs, key=lambda p: p[0])
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        (
+            Identity(names=["Nguyen Van An"], birth_dates=["1985-03-02"], nationalities=["VNM"]),
+            Identity(names=["NGUYEN VAN AN"], birth_dates=["1985-03-02"], nationalities=["VNM"]),
+        ),
+        (
+            Identity(names=["PAK UI CHUN"], birth_dates=["1932-06-22"], sex="M"),
+            Identity(names=["박의춘"], birth_dates=["1932-06-22"], sex="M"),
+        ),
+        (
+            Identity(names=["Ivan Petrov"], documents=[Document(number="AB1234567")]),
+            Identity(names=["John Smith"], documents=[Document(number="AB1234567")]),
+        ),
+    ],
+)
+def test_a_hit_is_its_comparison_with_the_entry_id(query: Identity, listed: Identity) -> None:
+    """A hit holds Feature models, not the dicts it is built from, and what `compare` says."""
+    scored = score_prepared(prepare(query), prepare(listed))
+    hit = hit_for("e1", scored, DEFAULT_THRESHOLD)
+    comparison = compare(query, listed)
+    assert hit == Hit(entry_id="e1", **dict(comparison))
+    assert all(type(f) is Feature for f in hit.features) and hit.features
+    assert hit.model_dump(exclude={"entry_id"}) == comparison.model_dump()
