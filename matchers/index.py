@@ -828,11 +828,14 @@ class Matcher:
             listed = self._filed[eid].prepared
             if worth + evidence_bound(prepared, listed) < self.threshold:
                 continue  # its dates and nationality cannot lift it to an alert
-            scored = score_with(prepared, listed, name)
+            # Scored first without its words (most entries only to be ruled out), then,
+            # if it may alert, with them: of a stand-in, its name aligned (the same score)
+            if score_with(prepared, listed, name, worded=False).score < self.threshold - SLACK:
+                continue
             fid = stand_ins.get(id(name))
-            if fid is not None and scored.score >= self.threshold - SLACK:
-                name = self._name_match(name.query, fid)  # the same score, worded
-                scored = score_with(prepared, listed, name)
+            if fid is not None:
+                name = self._name_match(name.query, fid)
+            scored = score_with(prepared, listed, name)
             if scored.score >= self.threshold:
                 hits.append(hit_for(eid, scored, self.threshold))
         for eid in documents:

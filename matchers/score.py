@@ -442,13 +442,18 @@ def _best_date(query: tuple[Date, ...], listed: tuple[Date, ...]) -> tuple[float
     return best
 
 
-def _features(pq: Prepared, pl: Prepared, name: NameMatch | None) -> list[tuple[str, float, str]]:
+def _features(
+    pq: Prepared, pl: Prepared, name: NameMatch | None, worded: bool = True
+) -> list[tuple[str, float, str]]:
+    """The evidence of a score: (feature, value, detail). Without `worded`, the details
+    that take formatting are left empty, the values the same (the index scores most
+    entries only to rule them out, and words the few that may alert)."""
     out: list[tuple[str, float, str]] = []
     if name is not None:
         out.append(("name", name.value, ""))  # worded only for hits: see Scored.comparison
         if name.rarity < -0.005:
-            words = ", ".join(p[1] for p in name.pairs[:4])
-            out.append(("name_rarity", name.rarity, f"common name ({words})"))
+            detail = f"common name ({', '.join(p[1] for p in name.pairs[:4])})" if worded else ""
+            out.append(("name_rarity", name.rarity, detail))
     named = len(out)
     if pq.dates and pl.dates:
         value, detail = _best_date(pq.dates, pl.dates)
@@ -457,24 +462,23 @@ def _features(pq: Prepared, pl: Prepared, name: NameMatch | None) -> list[tuple[
         shared = pq.nationalities & pl.nationalities
         telling = [c for c in shared if name is None or not typical_of(name, c)]
         if telling:
-            out.append(("nationality", NATIONALITY_SAME, f"same nationality {min(telling)}"))
+            detail = f"same nationality {min(telling)}" if worded else ""
+            out.append(("nationality", NATIONALITY_SAME, detail))
         elif shared:
-            country = min(shared)
-            out.append(
-                (
-                    "nationality",
-                    NATIONALITY_TYPICAL,
-                    f"same nationality {country}, where the name is a popular one: no evidence",
-                )
+            detail = (
+                f"same nationality {min(shared)}, where the name is a popular one: no evidence"
+                if worded
+                else ""
             )
+            out.append(("nationality", NATIONALITY_TYPICAL, detail))
         else:
             out.append(("nationality", NATIONALITY_DIFFERENT, "different nationality"))
     if pq.sex and pl.sex and pq.sex != pl.sex:
         out.append(("sex", SEX_DIFFERENT, "different sex"))
     shared_docs = pq.documents & pl.documents
     if shared_docs:
-        number = min(shared_docs)
-        out.append(("document", DOCUMENT_SAME, f"same document number {number}"))
+        detail = f"same document number {min(shared_docs)}" if worded else ""
+        out.append(("document", DOCUMENT_SAME, detail))
     elif pq.documents_ocr & pl.documents_ocr:
         out.append(("document", DOCUMENT_OCR, "document number equal up to OCR confusions"))
     if name is not None and not _corroborated(out[named:]):
@@ -631,9 +635,10 @@ def nationality_bound(query: frozenset[str], listed: frozenset[str]) -> float:
     return NATIONALITY_SAME if query & listed else NATIONALITY_DIFFERENT
 
 
-def score_with(pq: Prepared, pl: Prepared, name: NameMatch | None) -> Scored:
-    """Score two prepared identities whose best name pair is already known."""
-    features = _features(pq, pl, name)
+def score_with(pq: Prepared, pl: Prepared, name: NameMatch | None, worded: bool = True) -> Scored:
+    """Score two prepared identities whose best name pair is already known (without
+    `worded`, the same score with details left out: see `_features`)."""
+    features = _features(pq, pl, name, worded)
     total = sum([v for _, v, _ in features])
     return Scored(round(min(1.0, max(0.0, total)), 4), tuple(features), name)
 

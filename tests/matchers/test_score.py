@@ -14,9 +14,11 @@ from matchers.score import (
     Date,
     _best_date,
     _date_pair,
+    best_name,
     hit_for,
     prepare,
     score_prepared,
+    score_with,
 )
 
 
@@ -454,3 +456,30 @@ def test_a_hit_is_its_comparison_with_the_entry_id(query: Identity, listed: Iden
     assert hit == Hit(entry_id="e1", **dict(comparison))
     assert all(type(f) is Feature for f in hit.features) and hit.features
     assert hit.model_dump(exclude={"entry_id"}) == comparison.model_dump()
+
+
+_PERSON = st.builds(
+    lambda name, dates, nats, sex, docs: Identity(
+        names=[name],
+        birth_dates=dates,
+        nationalities=nats,
+        sex=sex,
+        documents=[Document(number=d) for d in docs],
+    ),
+    _NAME,
+    st.lists(st.sampled_from(["1985-03-02", "1985-02-03", "1985", "1986-03-02"]), max_size=2),
+    st.lists(st.sampled_from(["VNM", "KOR", "PAK", "KHM"]), max_size=2),
+    st.sampled_from([None, "M", "F"]),
+    st.lists(st.sampled_from(["AB1234567", "A8I234567", "X1"]), max_size=1),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PERSON, _PERSON)
+def test_a_score_without_its_words_is_the_same_score(query: Identity, listed: Identity) -> None:
+    """The index rules entries out on scores left unworded: the same values, in order."""
+    pq, pl = prepare(query), prepare(listed)
+    name = best_name(pq, pl)
+    worded, bare = score_with(pq, pl, name), score_with(pq, pl, name, worded=False)
+    assert bare.score == worded.score and bare.name is worded.name
+    assert [f[:2] for f in bare.features] == [f[:2] for f in worded.features]
