@@ -285,9 +285,27 @@ def _union(arrays: list[Array]) -> Array:
     return ids[keep]
 
 
-def _reach(codes: Array | None) -> frozenset[int] | None:
-    """Date blocks as a set, for the entries of a name split by date (`_entries_reaching`)."""
-    return None if codes is None else frozenset(codes.tolist())
+class _Reach:
+    """The date blocks a traveller's dates reach, as a set made on first use: only a name
+    whose entries are split by date needs it (`_entries_reaching`), and most travellers
+    reach none (pipeline data, 100,000 entries: at most 6 in 100 do)."""
+
+    __slots__ = ("_codes", "_set")
+
+    def __init__(self, codes: Array) -> None:
+        self._codes = codes
+        self._set: frozenset[int] | None = None
+
+    def set(self) -> frozenset[int]:
+        """The blocks as a set, made once per traveller."""
+        if self._set is None:
+            self._set = frozenset(self._codes.tolist())
+        return self._set
+
+
+def _reach(codes: Array | None) -> _Reach | None:
+    """Date blocks, for the entries of a name split by date (`_entries_reaching`)."""
+    return None if codes is None else _Reach(codes)
 
 
 @dataclass(slots=True)
@@ -778,7 +796,7 @@ class Matcher:
             for eid in self._entries_reaching(fid, reach)
         } | documents
 
-    def _entries_reaching(self, fid: int, codes: frozenset[int] | None) -> Iterable[str]:
+    def _entries_reaching(self, fid: int, codes: _Reach | None) -> Iterable[str]:
         """The entries of a name whose dates of birth are in the blocks `codes` (all of them
         without codes). A common name is carried by hundreds of entries on a large list, and
         a traveller's dates rule out nearly all of them: their entries are split by date as
@@ -789,7 +807,10 @@ class Matcher:
         if codes is None or len(have) < MANY_ENTRIES:
             return have
         _, blocks = self._entry_blocks[fid]
-        return {eid for code in blocks.keys() & codes for eid in blocks[code]}
+        reach = codes.set()
+        # (intersected by looking the smaller side up in the larger)
+        shared = reach.intersection(blocks) if len(blocks) < len(reach) else blocks.keys() & reach
+        return {eid for code in shared for eid in blocks[code]}
 
     def _worths(self, q: NameForm, fids: Array, needed: Array) -> tuple[Array, Array]:
         """For each listed name of `fids`, its `match_forms` value + rarity against a
@@ -879,11 +900,14 @@ class Matcher:
             listed = self._filed[eid].prepared
             if worth + evidence_bound(prepared, listed) < self.threshold:
                 continue  # its dates and nationality cannot lift it to an alert
-            scored = score_with(prepared, listed, name)
+            # Scored first without its words (most entries only to be ruled out), then,
+            # if it may alert, with them: of a stand-in, its name aligned (the same score)
+            if score_with(prepared, listed, name, worded=False).score < self.threshold - SLACK:
+                continue
             fid = stand_ins.get(id(name))
-            if fid is not None and scored.score >= self.threshold - SLACK:
-                name = self._name_match(name.query, fid)  # the same score, worded
-                scored = score_with(prepared, listed, name)
+            if fid is not None:
+                name = self._name_match(name.query, fid)
+            scored = score_with(prepared, listed, name)
             if scored.score >= self.threshold:
                 hits.append(hit_for(eid, scored, self.threshold))
         for eid in documents:

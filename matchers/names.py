@@ -369,22 +369,28 @@ def name_form(name: str) -> NameForm:
             how = script
     kept = [_unglued(r) for r in readings if not _title(r.spellings[0], text)]
     readings = (kept or readings)[:MAX_TOKENS] or [Reading(("x",), ("unknown",), False)]
-    tokens = tuple(_token(r) for r in readings)
+    tokens = tuple(map(_token, readings))
     units = [Unit(1 << n, t.spellings, t.weight) for n, t in enumerate(tokens)]
-    for n in range(len(tokens) - 1):
-        a, b = tokens[n], tokens[n + 1]
-        units.append(Unit((1 << n) | (1 << (n + 1)), _joined(a, b), a.weight + b.weight))
+    content_mask = family_mask = 0
+    for n, t in enumerate(tokens):  # (one pass: a traveller's new name is built as he waits)
+        if n:
+            a = tokens[n - 1]
+            units.append(Unit((1 << (n - 1)) | (1 << n), _joined(a, t), a.weight + t.weight))
+        if not t.particle:
+            content_mask |= 1 << n
+        if t.family:
+            family_mask |= 1 << n
     return NameForm(
         source=name,
         script=script,
         how=how,
         tokens=tokens,
         units=tuple(units),
-        total_weight=sum(t.weight for t in tokens),
+        total_weight=sum([t.weight for t in tokens]),
         truncated=truncated,
-        order_key=tuple(t.spellings[0] for t in tokens),
-        content=sum(1 << n for n, t in enumerate(tokens) if not t.particle),
-        family=sum(1 << n for n, t in enumerate(tokens) if t.family),
+        order_key=tuple([t.spellings[0] for t in tokens]),
+        content=content_mask,
+        family=family_mask,
     )
 
 

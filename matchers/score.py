@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 from rapidfuzz.distance import Indel
 
@@ -18,7 +19,7 @@ from matchers import tables
 from matchers.identity import Document, Identity
 from matchers.names import NameForm, name_form
 from matchers.normalize import fold_document, ocr_folded, sound_key
-from matchers.result import Band, Comparison, Feature, Hit
+from matchers.result import Band, Comparison, Hit
 
 DEFAULT_THRESHOLD = 0.70
 CONFIRMED, PROBABLE = 0.90, 0.80
@@ -393,14 +394,15 @@ def _alpha3(code: str) -> str:
 
 def _date_pair(a: Date, b: Date) -> tuple[float, str]:
     (ya, ma, da), (yb, mb, db) = a, b
-    full = ma is not None and mb is not None and da is not None and db is not None
-    if full:
+    if ma is None or mb is None or da is None or db is None:
+        full = False
+    else:
+        full = True
         if (ya, ma, da) == (yb, mb, db):
             return DOB_EXACT, "same date of birth"
         if ya == yb and (ma, da) == (db, mb):
             return DOB_SWAP, "date of birth with day and month swapped"
-        sa, sb = f"{ya:04d}{ma:02d}{da:02d}", f"{yb:04d}{mb:02d}{db:02d}"
-        if sum(x != y for x, y in zip(sa, sb, strict=True)) == 1:
+        if _digits_apart(ya, yb) + _digits_apart(ma, mb) + _digits_apart(da, db) == 1:
             return DOB_TYPO, "date of birth one digit apart"
     if ya == yb:
         if ma is not None and mb is not None:
@@ -416,48 +418,77 @@ def _date_pair(a: Date, b: Date) -> tuple[float, str]:
     return DOB_DIFFERENT, "different date of birth"
 
 
-def _features(pq: Prepared, pl: Prepared, name: NameMatch | None) -> list[tuple[str, float, str]]:
+def _digits_apart(a: int, b: int) -> int:
+    """In how many decimal digits two numbers differ, both written with as many digits
+    (YYYY, MM, DD: the one-digit typo of `_date_pair`, without formatting them)."""
+    apart = 0
+    while a != b:
+        apart += a % 10 != b % 10
+        a //= 10
+        b //= 10
+    return apart
+
+
+def _best_date(query: tuple[Date, ...], listed: tuple[Date, ...]) -> tuple[float, str]:
+    """The `_date_pair` of highest value among two identities' dates (the first such)."""
+    best: tuple[float, str] | None = None
+    for a in query:
+        for b in listed:
+            got = _date_pair(a, b)
+            if best is None or got[0] > best[0]:
+                best = got
+    if best is None:
+        raise ValueError("no dates to compare")
+    return best
+
+
+def _features(
+    pq: Prepared, pl: Prepared, name: NameMatch | None, worded: bool = True
+) -> list[tuple[str, float, str]]:
+    """The evidence of a score: (feature, value, detail). Without `worded`, the details
+    that take formatting are left empty, the values the same (the index scores most
+    entries only to rule them out, and words the few that may alert)."""
     out: list[tuple[str, float, str]] = []
     if name is not None:
         out.append(("name", name.value, ""))  # worded only for hits: see Scored.comparison
         if name.rarity < -0.005:
-            words = ", ".join(p[1] for p in name.pairs[:4])
-            out.append(("name_rarity", name.rarity, f"common name ({words})"))
+            detail = f"common name ({', '.join(p[1] for p in name.pairs[:4])})" if worded else ""
+            out.append(("name_rarity", name.rarity, detail))
     named = len(out)
     if pq.dates and pl.dates:
-        best = max((_date_pair(a, b) for a in pq.dates for b in pl.dates), key=lambda x: x[0])
-        out.append(("birth_date", best[0], best[1]))
+        value, detail = _best_date(pq.dates, pl.dates)
+        out.append(("birth_date", value, detail))
     if pq.nationalities and pl.nationalities:
         shared = pq.nationalities & pl.nationalities
-        telling = sorted(c for c in shared if name is None or not typical_of(name, c))
+        telling = [c for c in shared if name is None or not typical_of(name, c)]
         if telling:
-            out.append(("nationality", NATIONALITY_SAME, f"same nationality {telling[0]}"))
+            detail = f"same nationality {min(telling)}" if worded else ""
+            out.append(("nationality", NATIONALITY_SAME, detail))
         elif shared:
-            country = min(shared)
-            out.append(
-                (
-                    "nationality",
-                    NATIONALITY_TYPICAL,
-                    f"same nationality {country}, where the name is a popular one: no evidence",
-                )
+            detail = (
+                f"same nationality {min(shared)}, where the name is a popular one: no evidence"
+                if worded
+                else ""
             )
+            out.append(("nationality", NATIONALITY_TYPICAL, detail))
         else:
             out.append(("nationality", NATIONALITY_DIFFERENT, "different nationality"))
     if pq.sex and pl.sex and pq.sex != pl.sex:
         out.append(("sex", SEX_DIFFERENT, "different sex"))
     shared_docs = pq.documents & pl.documents
     if shared_docs:
-        number = min(shared_docs)
-        out.append(("document", DOCUMENT_SAME, f"same document number {number}"))
+        detail = f"same document number {min(shared_docs)}" if worded else ""
+        out.append(("document", DOCUMENT_SAME, detail))
     elif pq.documents_ocr & pl.documents_ocr:
         out.append(("document", DOCUMENT_OCR, "document number equal up to OCR confusions"))
     if name is not None and not _corroborated(out[named:]):
-        same_year = any(a[0] == b[0] for a in pq.dates for b in pl.dates)
-        alone = uncorroborated(name, dated=bool(pq.dates and pl.dates), same_year=same_year)
+        dated = bool(pq.dates and pl.dates)
+        same_year = dated and any(a[0] == b[0] for a in pq.dates for b in pl.dates)
+        alone = uncorroborated(name, dated=dated, same_year=same_year)
         if alone < -0.005:
             out.insert(named, ("name_uncorroborated", alone, _ALONE))
         elif name.info < DISTINCTIVE_INFO:  # a common name: a weak alert at most
-            over = sum(v for _, v, _ in out) - WEAK_CAP
+            over = sum([v for _, v, _ in out]) - WEAK_CAP
             if over > 0:
                 out.append(("name_weak", -over, _WEAK))
     if out and out[-1][0] == "document" and max(map(len, pq.documents | pl.documents)) >= 6:
@@ -507,17 +538,22 @@ def uncorroborated(m: NameMatch, dated: bool = False, same_year: bool = False) -
 def _corroborated(evidence: list[tuple[str, float, str]]) -> bool:
     """Whether a birth date of the same month or day, the nationality or a document agrees
     (a year of birth alone is too often shared to back a common name)."""
-    return any(
-        kind == "document"
-        or (kind == "nationality" and value > 0)
-        or (kind == "birth_date" and value >= min(DOB_EXACT, DOB_MONTH, DOB_SWAP))
-        for kind, value, _ in evidence
-    )
+    for kind, value, _ in evidence:
+        if (
+            kind == "document"
+            or (kind == "nationality" and value > 0)
+            or (kind == "birth_date" and value >= _DATE_BACKS)
+        ):
+            return True
+    return False
+
+
+_DATE_BACKS = min(DOB_EXACT, DOB_MONTH, DOB_SWAP)  # a date value that backs a name
 
 
 def _name_detail(m: NameMatch) -> str:
     q, listed = m.query, m.listed
-    words = " ".join(f"{a}={b}" if a != b else a for a, b, _ in m.pairs) or "no words in common"
+    words = " ".join([f"{a}={b}" if a != b else a for a, b, _ in m.pairs]) or "no words in common"
     read = []
     for form in (q, listed):
         if form.script not in {"Latin"}:
@@ -538,26 +574,34 @@ class Scored:
     features: tuple[tuple[str, float, str], ...]
     name: NameMatch | None
 
-    def comparison(self, threshold: float, construct: bool = False) -> Comparison:
-        """The model an officer reads; `construct` skips validation (the hot path)."""
+    def comparison(self, threshold: float) -> Comparison:
+        """The model an officer reads."""
+        return Comparison(**self._worded(threshold))
+
+    def hit(self, entry_id: str, threshold: float) -> Hit:
+        """The hit of a scored entry: its comparison with the entry's id, one model built
+        (validating in pydantic-core costs less than `model_construct`'s Python loop)."""
+        return Hit(entry_id=entry_id, **self._worded(threshold))
+
+    def _worded(self, threshold: float) -> dict[str, Any]:
+        """The fields of the comparison, its evidence worded."""
         band = band_for(self.score, threshold)
+        name = self.name
         worded = [
-            (n, v, _name_detail(self.name) if n == "name" and self.name is not None else d)
+            (n, v, _name_detail(name) if n == "name" and name is not None else d)
             for n, v, d in self.features
         ]
-        make = Feature.model_construct if construct else Feature
-        features = [make(name=n, value=round(v, 4), detail=d) for n, v, d in worded]
-        explanation = "; ".join(f"{d} ({v:+.2f})" for _, v, d in worded)
-        explanation += f" => {self.score:.2f} {band.value}"
-        return (Comparison.model_construct if construct else Comparison)(
-            score=self.score,
-            band=band,
-            alert=band is not Band.NONE,
-            features=features,
-            explanation=explanation,
-            matched_name=self.name.listed.source if self.name else None,
-            query_name=self.name.query.source if self.name else None,
-        )
+        explanation = "; ".join([f"{d} ({v:+.2f})" for _, v, d in worded])
+        return {
+            "score": self.score,
+            "band": band,
+            "alert": band is not Band.NONE,
+            # (as dicts: pydantic-core builds the Feature models in one pass with the rest)
+            "features": [{"name": n, "value": round(v, 4), "detail": d} for n, v, d in worded],
+            "explanation": f"{explanation} => {self.score:.2f} {band.value}",
+            "matched_name": name.listed.source if name else None,
+            "query_name": name.query.source if name else None,
+        }
 
 
 def best_name(pq: Prepared, pl: Prepared) -> NameMatch | None:
@@ -579,11 +623,7 @@ def max_bonus() -> float:
 def evidence_bound(pq: Prepared, pl: Prepared) -> float:
     """The most the dates of birth and nationality of two identities can add to their score
     (the index skips scoring an entry this cannot lift to an alert)."""
-    dates = (
-        max(_date_pair(a, b)[0] for a in pq.dates for b in pl.dates)
-        if pq.dates and pl.dates
-        else 0.0
-    )
+    dates = _best_date(pq.dates, pl.dates)[0] if pq.dates and pl.dates else 0.0
     return dates + nationality_bound(pq.nationalities, pl.nationalities)
 
 
@@ -595,10 +635,11 @@ def nationality_bound(query: frozenset[str], listed: frozenset[str]) -> float:
     return NATIONALITY_SAME if query & listed else NATIONALITY_DIFFERENT
 
 
-def score_with(pq: Prepared, pl: Prepared, name: NameMatch | None) -> Scored:
-    """Score two prepared identities whose best name pair is already known."""
-    features = _features(pq, pl, name)
-    total = sum(v for _, v, _ in features)
+def score_with(pq: Prepared, pl: Prepared, name: NameMatch | None, worded: bool = True) -> Scored:
+    """Score two prepared identities whose best name pair is already known (without
+    `worded`, the same score with details left out: see `_features`)."""
+    features = _features(pq, pl, name, worded)
+    total = sum([v for _, v, _ in features])
     return Scored(round(min(1.0, max(0.0, total)), 4), tuple(features), name)
 
 
@@ -608,9 +649,8 @@ def score_prepared(pq: Prepared, pl: Prepared) -> Scored:
 
 
 def hit_for(entry_id: str, scored: Scored, threshold: float) -> Hit:
-    """The hit of a scored entry, built without re-validating what the scorer made."""
-    c = scored.comparison(threshold, construct=True)
-    return Hit.model_construct(entry_id=entry_id, **dict(c))
+    """The hit of a scored entry."""
+    return scored.hit(entry_id, threshold)
 
 
 def compare(query: Identity, listed: Identity, threshold: float = DEFAULT_THRESHOLD) -> Comparison:

@@ -6,8 +6,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matchers import Band, Comparison, Identity, compare
-from matchers.score import DEFAULT_THRESHOLD
+from matchers import Band, Comparison, Document, Identity, compare
+from matchers.result import Feature, Hit
+from matchers.score import (
+    DEFAULT_THRESHOLD,
+    DOB_TYPO,
+    Date,
+    _best_date,
+    _date_pair,
+    best_name,
+    hit_for,
+    prepare,
+    score_prepared,
+    score_with,
+)
 
 
 def score(a: str, b: str, **kw: list[str]) -> float:
@@ -354,3 +366,120 @@ def test_equally_floored_words_pair_by_spelling() -> None:
         Identity(names=["Husayn Kamil Hasan AL-MAJID"]),
         Identity(names=["Hussein Kamel Hassan AL-MAJID"]),
     ).alert
+
+
+def _date_pair_as_text(a: Date, b: Date) -> tuple[float, str] | None:
+    """The one-digit typo rule as `_date_pair` first wrote it: the two full dates formatted
+    YYYYMMDD and compared character by character (None: not a typo by this rule)."""
+    (ya, ma, da), (yb, mb, db) = a, b
+    if ma is None or mb is None or da is None or db is None or a == b:
+        return None
+    if ya == yb and (ma, da) == (db, mb):
+        return None  # swapped, tested first
+    sa, sb = f"{ya:04d}{ma:02d}{da:02d}", f"{yb:04d}{mb:02d}{db:02d}"
+    if sum(x != y for x, y in zip(sa, sb, strict=True)) == 1:
+        return DOB_TYPO, "date of birth one digit apart"
+    return None
+
+
+_PART = st.one_of(st.none(), st.integers(0, 99))
+_ANY_DATE = st.tuples(st.integers(0, 9999), _PART, _PART)
+
+
+@st.composite
+def _near_dates(draw: st.DrawFn) -> tuple[Date, Date]:
+    """Two dates, the second often the first with a digit or two changed (as text)."""
+    a = draw(_ANY_DATE)
+    if draw(st.booleans()):
+        return a, draw(_ANY_DATE)
+    y, m, d = a
+    digits = list(f"{y:04d}{m or 0:02d}{d or 0:02d}")
+    for place in draw(st.lists(st.integers(0, 7), max_size=3)):
+        digits[place] = str(draw(st.integers(0, 9)))
+    text = "".join(digits)
+    b = (int(text[:4]), None if m is None else int(text[4:6]), None if d is None else int(text[6:]))
+    return a, b
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_near_dates())
+def test_the_one_digit_typo_is_the_one_character_the_text_differs_in(
+    pair: tuple[Date, Date],
+) -> None:
+    """`_date_pair` counts the digits two dates differ in on integers: as the text would."""
+    a, b = pair
+    typo = _date_pair_as_text(a, b)
+    got = _date_pair(a, b)
+    assert got == typo if typo is not None else got[1] != "date of birth one digit apart"
+
+
+# Dates near each other: pairs of one value but other words (a year apart, another month).
+_CLOSE_DATE = st.tuples(
+    st.sampled_from([1984, 1985, 1986, 1995]),
+    st.sampled_from([None, 2, 3, 12]),
+    st.sampled_from([None, 2, 3, 12]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CLOSE_DATE, min_size=1, max_size=4), st.lists(_CLOSE_DATE, min_size=1, max_size=4))
+def test_the_best_date_pair_is_the_first_of_highest_value(
+    query: list[Date], listed: list[Date]
+) -> None:
+    """Ties of value (a conflict a year apart, or in the month) keep the first pair's words."""
+    pairs = [_date_pair(a, b) for a in query for b in listed]
+    assert _best_date(tuple(query), tuple(listed)) == max(pairs, key=lambda p: p[0])
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        (
+            Identity(names=["Nguyen Van An"], birth_dates=["1985-03-02"], nationalities=["VNM"]),
+            Identity(names=["NGUYEN VAN AN"], birth_dates=["1985-03-02"], nationalities=["VNM"]),
+        ),
+        (
+            Identity(names=["PAK UI CHUN"], birth_dates=["1932-06-22"], sex="M"),
+            Identity(names=["박의춘"], birth_dates=["1932-06-22"], sex="M"),
+        ),
+        (
+            Identity(names=["Ivan Petrov"], documents=[Document(number="AB1234567")]),
+            Identity(names=["John Smith"], documents=[Document(number="AB1234567")]),
+        ),
+    ],
+)
+def test_a_hit_is_its_comparison_with_the_entry_id(query: Identity, listed: Identity) -> None:
+    """A hit holds Feature models, not the dicts it is built from, and what `compare` says."""
+    scored = score_prepared(prepare(query), prepare(listed))
+    hit = hit_for("e1", scored, DEFAULT_THRESHOLD)
+    comparison = compare(query, listed)
+    assert hit == Hit(entry_id="e1", **dict(comparison))
+    assert all(type(f) is Feature for f in hit.features) and hit.features
+    assert hit.model_dump(exclude={"entry_id"}) == comparison.model_dump()
+
+
+_PERSON = st.builds(
+    lambda name, dates, nats, sex, docs: Identity(
+        names=[name],
+        birth_dates=dates,
+        nationalities=nats,
+        sex=sex,
+        documents=[Document(number=d) for d in docs],
+    ),
+    _NAME,
+    st.lists(st.sampled_from(["1985-03-02", "1985-02-03", "1985", "1986-03-02"]), max_size=2),
+    st.lists(st.sampled_from(["VNM", "KOR", "PAK", "KHM"]), max_size=2),
+    st.sampled_from([None, "M", "F"]),
+    st.lists(st.sampled_from(["AB1234567", "A8I234567", "X1"]), max_size=1),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PERSON, _PERSON)
+def test_a_score_without_its_words_is_the_same_score(query: Identity, listed: Identity) -> None:
+    """The index rules entries out on scores left unworded: the same values, in order."""
+    pq, pl = prepare(query), prepare(listed)
+    name = best_name(pq, pl)
+    worded, bare = score_with(pq, pl, name), score_with(pq, pl, name, worded=False)
+    assert bare.score == worded.score and bare.name is worded.name
+    assert [f[:2] for f in bare.features] == [f[:2] for f in worded.features]
