@@ -116,21 +116,20 @@ class _BlockStore:
         self._owners.append(spans)
         return spans
 
-    def add(self, parts: list[tuple[Array, Array]]) -> list[tuple[int, int]]:
-        """Write postings' (block, id) pairs at the end; the span of each."""
-        total = sum(len(codes) for codes, _ in parts)
-        if self._size + total > len(self.codes):
-            room = max(self._size + total, int(len(self.codes) * self.GROWTH))
-            self.codes = np.resize(self.codes, room)
-            self.ids = np.resize(self.ids, room)
-        spans = []
-        for codes, ids in parts:
-            start, self._size = self._size, self._size + len(codes)
-            self.codes[start : self._size] = codes
-            self.ids[start : self._size] = ids
-            spans.append((start, self._size))
-        self._live += total
-        return spans
+    def add(self, codes: Array, ids: Array) -> tuple[int, int]:
+        """Write a posting's (block, id) pairs at the end; their span."""
+        start, end = self._size, self._size + len(codes)
+        if end > len(self.codes):
+            # grown where they lie (a large block is remapped, not copied: no second copy of
+            # the pairs at start-up); nothing keeps a view of them between calls
+            room = max(end, int(len(self.codes) * self.GROWTH))
+            self.codes.resize(room, refcheck=False)
+            self.ids.resize(room, refcheck=False)
+        self.codes[start:end] = codes
+        self.ids[start:end] = ids
+        self._size = end
+        self._live += end - start
+        return start, end
 
     def drop(self, span: tuple[int, int]) -> None:
         """A posting's pairs became garbage."""
@@ -254,18 +253,14 @@ class _Postings:
         if they are not yet."""
         got = self._blocks.get(key)
         if got is None:
-            got = self._blocks[key] = self._store.add([split(self.array(key))])[0]
+            got = self._blocks[key] = self._store.add(*split(self.array(key)))
         return got
 
     def split_large(self, split: Callable[[Array], tuple[Array, Array]]) -> None:
-        """Split every large posting not split yet by date block (see `span`), in one write."""
-        keys = [
-            key
-            for key, have in self._ids.items()
-            if not isinstance(have, int) and len(have) >= BIG_POSTING and key not in self._blocks
-        ]
-        spans = self._store.add([split(self.array(key)) for key in keys])
-        self._blocks.update(zip(keys, spans, strict=True))
+        """Split every large posting not split yet by date block (see `span`)."""
+        for key, have in self._ids.items():
+            if not isinstance(have, int) and len(have) >= BIG_POSTING:
+                self.span(key, split)
 
 
 # The date blocks a query reaches (sorted), and how to split a posting into blocks: (block,
