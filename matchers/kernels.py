@@ -121,26 +121,30 @@ def evidence_bounds(
     sorted, and the same dates as (month * 100 + day) * 10,000 + year, sorted, in
     `by_day`, and the days of the year among them as bit masks, its `days` (see
     `EvidenceTable._write_pool` and `_pool_value`).
+
+    Nationalities first, in a pass of their own: it is short, so the cache misses of many
+    records are under way at once, and the dates' pass finds them cached.
     """
     out = np.empty(len(fids))
     for i in range(len(fids)):
-        r = records[fids[i]]  # (one cache line: every read below but the pool's)
-        flags = r.flags
+        r = records[fids[i]]  # (one cache line: all the passes read of a name but its pool)
         nationality = 0.0
         if len(countries):
-            shared = (flags & MANY_NATIONALITIES) != 0
+            shared = (r.flags & MANY_NATIONALITIES) != 0
             for s in range(NATIONALITY_SLOTS):
                 for c in countries:
                     shared |= r.nationalities[s] == c
             if shared:
                 nationality = NATIONALITY_SAME
-            elif not flags & STATELESS:
+            elif not r.flags & STATELESS:
                 nationality = NATIONALITY_DIFFERENT
-        if len(dates) == 0:
-            out[i] = nationality
-            continue
-        best = 0.0 if flags & UNDATED else -np.inf
-        if flags & MANY:
+        out[i] = nationality
+    if len(dates) == 0:
+        return out
+    for i in range(len(fids)):
+        r = records[fids[i]]
+        best = 0.0 if r.flags & UNDATED else -np.inf
+        if r.flags & MANY:
             start = r.dates[0]
             best = max(best, _pool_value(dates, pool, by_day, r.days, start, start + r.dates[1]))
         else:
@@ -151,7 +155,7 @@ def evidence_bounds(
                 y, m, d = code // 10_000, code // 100 % 100, code % 100
                 for k in range(len(dates)):
                     best = max(best, date_value(dates[k, 0], dates[k, 1], dates[k, 2], y, m, d))
-        out[i] = (best if best > -np.inf else 0.0) + nationality
+        out[i] = (best if best > -np.inf else 0.0) + out[i]  # (+ its nationality's)
     return out
 
 
