@@ -4,14 +4,17 @@ Nearly everyone on a real list has a date of birth (UN: 678 of 730 individuals),
 every traveller's passport. Two birth dates of different years take DOB_DIFFERENT off the
 score, more than the best name can make up for, so most of the names a traveller's words
 reach cannot alert whatever their similarity. This bound rules them out with a few integer
-comparisons over flat arrays, before the costlier name bound (`matchers.bound`).
+comparisons per name, before the costlier name bound (`matchers.bound`).
 
-A name is held with the birth dates and nationalities of the entries that carry it: up to
-SLOTS distinct dates (NATIONALITY_SLOTS nationalities) in flat arrays, and whether one of
-its entries has none. A common name on a large list is carried by dozens of entries born all
-over the century: all of its dates are held in a pool of date codes instead, a segment per
-name, written again when its dates change (pipeline data, 100,000 entries: 62 % of the
-names a traveller's words reach are such names, with 5 dates each on average). Against the
+A name is held with the birth dates and nationalities of the entries that carry it, as one
+record of 64 bytes (`kernels.EVIDENCE`): a traveller's candidates are scattered over the
+table, and with a dozen flat arrays each name cost a dozen cache misses; now it costs one.
+The record holds up to SLOTS distinct dates (NATIONALITY_SLOTS nationalities), and whether
+one of its entries has none. A common name on a large list is carried by dozens of entries
+born all over the century: all of its dates are held in a pool of date codes instead, a
+segment per name, written again when its dates change (pipeline data, 100,000 entries: 62 %
+of the names a traveller's words reach are such names, with 5 dates each on average); its
+record then holds where its segment lies and the days of the year it covers. Against the
 slots and the pool the date bound is exact (`score._date_pair` rule for rule, in one compiled
 pass over the names: `kernels.evidence_bounds`): two full dates of one year but different
 days take DOB_CONFLICT off. A listed nationality the traveller does not hold takes
@@ -28,104 +31,96 @@ import numpy as np
 
 from matchers import kernels
 from matchers.bound import _Column
-from matchers.kernels import ALWAYS, DAY_WORDS, FULL_YEAR, NATIONALITY_SLOTS, ON_DAY, SLOTS
+from matchers.kernels import (
+    ALWAYS,
+    DAY_WORDS,
+    EVIDENCE,
+    FULL_YEAR,
+    MANY,
+    MANY_NATIONALITIES,
+    ON_DAY,
+    STATELESS,
+    UNDATED,
+)
 from matchers.score import Date, Prepared
 
 Array = np.ndarray[Any, Any]
 POOL_SLACK = 1_000_000  # garbage codes the pool may hold beyond its live ones (see _write_pool)
+CACHE_LINE = 64  # bytes
 
 
 class EvidenceTable:
-    """Birth dates and nationalities of each listed name's entries, in flat arrays addressed
-    by name id (date slot s of name fid at fid * SLOTS + s; year 0 is an empty slot, month or
-    day 0 unknown)."""
+    """Birth dates and nationalities of each listed name's entries, an EVIDENCE record per
+    name id (a date as `_code`, 0 an empty slot; a nationality as a code from 1, 0 empty)."""
 
     def __init__(self) -> None:
-        self._y = _Column(np.int32)
-        self._m = _Column(np.int8)
-        self._d = _Column(np.int8)
-        self._undated = _Column(np.bool_)  # an entry carrying the name has no date of birth
-        self._many = _Column(np.bool_)  # more distinct dates than SLOTS
-        # Every date of a name with more than SLOTS (a common name on a large list) ...
-        self._dates_of: dict[int, set[Date]] = {}
-        # ... and as `_code`s in the pool, from _pool_start[fid], _pool_len[fid] of them. A
-        # name whose dates changed is `_stale` until its segment is written again, at the end
-        # of the pool (before the next bound: a list loads without writing a segment per date).
+        self._records = _Records()
+        # Every date of a name with more than SLOTS (a common name on a large list), as
+        # `_code`s, ...
+        self._dates_of: dict[int, set[int]] = {}
+        # ... and in the pool, sorted, from the start its record holds, as many as its length.
+        # A name whose dates changed is `_stale` until its segment is written again, at the
+        # end of the pool (before the next bound: a list loads without writing a segment per
+        # date).
         self._pool = _Column(np.int64)
         self._by_day = _Column(np.int64)  # the same dates, as (month * 100 + day) * 10_000 + year
-        # the days of the year (month and day) the segment holds, DAY_WORDS bit masks a name
-        self._days = _Column(np.uint64)
-        self._pool_start = _Column(np.int64)
-        self._pool_len = _Column(np.int64)
         self._stale: set[int] = set()
         self._written: dict[int, int] = {}  # the length of each name's segment in the pool
         self._live = 0  # codes in segments still in use (the rest is garbage, see _write_pool)
         self._country_ids: dict[str, int] = {}  # nationality -> code (from 1; 0 an empty slot)
-        self._nat = _Column(np.int32)  # slot s of name fid at fid * NATIONALITY_SLOTS + s
-        self._stateless = _Column(np.bool_)  # an entry carrying the name has no nationality
-        self._many_nat = _Column(np.bool_)  # more distinct nationalities than the slots
 
     def reset(self, fid: int) -> None:
         """Forget a name's dates and nationalities (before its entries' are added again)."""
-        for slot in range(fid * SLOTS, (fid + 1) * SLOTS):
-            for column in (self._y, self._m, self._d):
-                column.set(slot, 0)
-        for slot in range(fid * NATIONALITY_SLOTS, (fid + 1) * NATIONALITY_SLOTS):
-            self._nat.set(slot, 0)
-        for flag in (self._undated, self._many, self._stateless, self._many_nat):
-            flag.set(fid, False)
+        self._records.clear(fid)
         if self._dates_of.pop(fid, None) is not None:
             self._stale.discard(fid)
             self._live -= self._written.pop(fid, 0)
 
     def add(self, fid: int, entry: Prepared) -> None:
         """Add the birth dates and nationalities of one more entry carrying the name."""
-        self._add_dates(fid, entry.dates)
-        self._add_nationalities(fid, entry.nationalities)
+        record = self._records.row(fid)
+        self._add_dates(fid, record, entry.dates)
+        self._add_nationalities(record, entry.nationalities)
 
-    def _add_nationalities(self, fid: int, countries: Iterable[str]) -> None:
+    def _add_nationalities(self, record: Any, countries: Iterable[str]) -> None:
         codes = [self._country_ids.setdefault(c, len(self._country_ids) + 1) for c in countries]
         if not codes:
-            self._stateless.set(fid, True)
-        slots = range(fid * NATIONALITY_SLOTS, (fid + 1) * NATIONALITY_SLOTS)
+            record["flags"] |= STATELESS
+        slots = record["nationalities"]  # (a view of the record: written through)
         for code in codes:
-            held = [int(self._nat.get(s)) for s in slots]
+            held = slots.tolist()
             if code in held:
                 continue
-            free = next((s for s, h in zip(slots, held, strict=True) if h == 0), None)
-            if free is None:
-                self._many_nat.set(fid, True)
+            if 0 in held:
+                slots[held.index(0)] = code
             else:
-                self._nat.set(free, code)
+                record["flags"] |= MANY_NATIONALITIES
 
-    def _add_dates(self, fid: int, dates: Iterable[Date]) -> None:
-        given = list(dict.fromkeys(dates))
+    def _add_dates(self, fid: int, record: Any, dates: Iterable[Date]) -> None:
+        given = list(dict.fromkeys(_code(date) for date in dates))
         if not given:
-            self._undated.set(fid, True)
-        slots = range(fid * SLOTS, (fid + 1) * SLOTS)
-        for y, m, d in given:
+            record["flags"] |= UNDATED
+        slots = record["dates"]
+        for code in given:
             if fid in self._dates_of:
-                self._file_date(fid, (y, m, d))
+                self._file_date(fid, code)
                 continue
-            held = [(int(self._y.get(s)), int(self._m.get(s)), int(self._d.get(s))) for s in slots]
-            if (y, m or 0, d or 0) in held:
+            held = slots.tolist()
+            if code in held:
                 continue
-            free = next((s for s, h in zip(slots, held, strict=True) if h[0] == 0), None)
+            free = next((s for s, h in enumerate(held) if h // 10_000 == 0), None)  # year 0
             if free is None:  # the slots are full: from now on every date is in the pool
-                self._many.set(fid, True)
+                record["flags"] |= MANY
                 self._dates_of[fid] = set()
-                for hy, hm, hd in held:
-                    self._file_date(fid, (hy, hm or None, hd or None))
-                self._file_date(fid, (y, m, d))
-                continue
-            self._y.set(free, y)
-            self._m.set(free, m or 0)
-            self._d.set(free, d or 0)
+                for h in [*held, code]:
+                    self._file_date(fid, h)
+                continue  # (the slots are the segment's place once it is written)
+            slots[free] = code
 
-    def _file_date(self, fid: int, date: Date) -> None:
+    def _file_date(self, fid: int, code: int) -> None:
         dates = self._dates_of[fid]
-        if date not in dates:
-            dates.add(date)
+        if code not in dates:
+            dates.add(code)
             self._stale.add(fid)
 
     def _write_pool(self) -> None:
@@ -137,12 +132,11 @@ class EvidenceTable:
             self._written, self._live = {}, 0
             stale = set(self._dates_of)
         for fid in sorted(stale):  # (in the order of ids, as candidates are bounded)
-            codes = sorted(_code(date) for date in self._dates_of[fid])
+            codes = sorted(self._dates_of[fid])
             self._by_day.extend(sorted(c % 10_000 * 10_000 + c // 10_000 for c in codes))
-            self._pool_start.set(fid, self._pool.extend(codes))
-            for k, word in enumerate(_day_masks(codes)):
-                self._days.set(fid * DAY_WORDS + k, word)
-            self._pool_len.set(fid, len(codes))
+            record = self._records.row(fid)
+            record["dates"][:2] = self._pool.extend(codes), len(codes)  # start, length
+            record["days"] = _day_masks(codes)
             self._live += len(codes) - self._written.get(fid, 0)
             self._written[fid] = len(codes)
 
@@ -150,46 +144,55 @@ class EvidenceTable:
         """The names `fids` split by the dates of birth they carry, as (block, name id) pairs
         sorted by block (`kernels.date_blocks`, one compiled pass; `loose`: per name, whether
         it may alert with a full date a year apart or on another day, see `query_blocks`)."""
-        ys, ms, ds, undated, many, pool, _, start, length, _ = self._dates()
-        got: tuple[Array, Array] = kernels.date_blocks(
-            fids, loose, ys, ms, ds, undated, many, pool, start, length
-        )
+        records, pool, _ = self._arrays()
+        got: tuple[Array, Array] = kernels.date_blocks(fids, loose, records, pool)
         return got
 
-    def _dates(self) -> tuple[Array, ...]:
-        """The date columns the kernels read (slots, undated and many flags, the pool by year
-        and by day, each name's segment and its days), the pool written first if a name's
-        dates changed."""
+    def _arrays(self) -> tuple[Array, Array, Array]:
+        """What the kernels read: the records, the pool by year and by day (written first
+        if a name's dates changed)."""
         if self._stale:
             self._write_pool()
-        return (
-            self._y.data,
-            self._m.data,
-            self._d.data,
-            self._undated.data,
-            self._many.data,
-            self._pool.data,
-            self._by_day.data,
-            self._pool_start.data,
-            self._pool_len.data,
-            self._days.data,
-        )
+        return self._records.data, self._pool.data, self._by_day.data
 
     def upper_bounds(self, query: Prepared, fids: Array) -> Array:
         """For each name id, the most its entries' dates of birth and nationality can add."""
-        dates = query.dates
-        columns = (*self._dates(), self._nat.data, self._many_nat.data, self._stateless.data)
+        countries = [self._country_ids.get(c, -1) for c in query.nationalities]
         bounds: Array = kernels.evidence_bounds(
-            fids,
-            date_rows(dates),
-            np.array([self._country_ids.get(c, -1) for c in query.nationalities], dtype=np.int32),
-            *columns,
+            fids, date_rows(query.dates), np.array(countries, dtype=np.int32), *self._arrays()
         )
         return bounds
 
 
+class _Records:
+    """EVIDENCE records by name id, growable, the array aligned to a cache line (numpy only
+    aligns to 16 bytes, and a record across two lines would cost two misses)."""
+
+    def __init__(self) -> None:
+        self.data: Array = _aligned(1024)
+
+    def row(self, fid: int) -> Any:
+        """A name's record, to read and write in place (a view of `data`, until it grows)."""
+        if fid >= len(self.data):
+            grown = _aligned(max(fid + 1, 2 * len(self.data)))
+            grown[: len(self.data)] = self.data
+            self.data = grown
+        return self.data[fid]
+
+    def clear(self, fid: int) -> None:
+        self.row(fid)
+        self.data[fid] = 0  # (every field)
+
+
+def _aligned(size: int) -> Array:
+    """`size` zeroed EVIDENCE records starting on a cache line."""
+    raw = np.zeros(size * EVIDENCE.itemsize + CACHE_LINE, dtype=np.uint8)
+    skip = -raw.ctypes.data % CACHE_LINE
+    return raw[skip : skip + size * EVIDENCE.itemsize].view(EVIDENCE)
+
+
 def _code(date: Date) -> int:
-    """A date as one integer, as the pool holds it (month or day 0: unknown)."""
+    """A date as one integer, as the record and the pool hold it (month or day 0: unknown)."""
     y, m, d = date
     return y * 10_000 + (m or 0) * 100 + (d or 0)
 

@@ -66,6 +66,27 @@ NAME_HEADER = 6
 # A listed spelling's record in `NameTable`'s spellings (int32): its sound key id (-1: it
 # floors nothing), its length, then its code points.
 SPELLING_KEY, SPELLING_LEN, SPELLING_HEADER = 0, 1, 2
+# A listed name's evidence as one record (`EvidenceTable`): 64 bytes, one cache line, so
+# bounding a name misses the cache once, not once an array (a dozen times before). `dates`
+# holds SLOTS date codes year * 10,000 + month * 100 + day (year 0: empty) or, for a name
+# with MANY, its pool segment's start and length (so SLOTS is at least 2). int32 is enough:
+# the pool holds a pooled name's dates once (16 an entry at most) and garbage no larger
+# than that or POOL_SLACK (`EvidenceTable._write_pool`), far below 2**31 on any list that
+# fits in memory. A validated nationality is one of under 20,000 codes of 2 or 3 letters:
+# a uint16 holds it (numpy refuses a larger one). `days` is a pooled name's (`_pool_value`).
+EVIDENCE = np.dtype(
+    [
+        ("days", np.uint64, DAY_WORDS),
+        ("dates", np.int32, SLOTS),
+        ("nationalities", np.uint16, NATIONALITY_SLOTS),
+        ("flags", np.uint8),
+    ],
+    align=True,
+)
+UNDATED = 1  # flags: an entry carrying the name has no date of birth
+MANY = 2  # more distinct dates than SLOTS (all of them in the pool)
+STATELESS = 4  # an entry carrying the name has no nationality
+MANY_NATIONALITIES = 8  # more distinct nationalities than NATIONALITY_SLOTS
 
 
 @njit(cache=True, nogil=True)
@@ -102,64 +123,52 @@ def date_value(qy: int, qm: int, qd: int, y: int, m: int, d: int) -> float:
 
 @njit(cache=True, nogil=True)
 def evidence_bounds(
-    fids: Array,
-    dates: Array,
-    countries: Array,
-    ys: Array,
-    ms: Array,
-    ds: Array,
-    undated: Array,
-    many: Array,
-    pool: Array,
-    by_day: Array,
-    pool_start: Array,
-    pool_len: Array,
-    days: Array,
-    nat: Array,
-    many_nat: Array,
-    stateless: Array,
+    fids: Array, dates: Array, countries: Array, records: Array, pool: Array, by_day: Array
 ) -> Array:
     """For each name id, the most its entries' birth dates and nationality can add.
 
     `dates` holds the traveller's dates as (year, month, day) rows, 0 unknown; `countries`
-    his nationality codes. A name's dates are its SLOTS slots, or, for a name with more
-    (`many`), its segment of the pool: `pool_len[f]` codes year * 10,000 + month * 100 + day
-    from `pool_start[f]`, sorted, and the same dates as (month * 100 + day) * 10,000 + year,
-    sorted, in `by_day`, and the days of the year among them as DAY_WORDS bit masks from
-    `days[f * DAY_WORDS]` (see `EvidenceTable._write_pool` and `_pool_value`).
+    his nationality codes. A name's evidence is its EVIDENCE record, `records[f]`: its
+    dates are its SLOTS date codes, or, for a name with more (MANY), its segment of the
+    pool: `length` codes year * 10,000 + month * 100 + day from `start` (its `dates`),
+    sorted, and the same dates as (month * 100 + day) * 10,000 + year, sorted, in
+    `by_day`, and the days of the year among them as bit masks, its `days` (see
+    `EvidenceTable._write_pool` and `_pool_value`).
+
+    Nationalities first, in a pass of their own: it is short, so the cache misses of many
+    records are under way at once, and the dates' pass finds them cached.
     """
     out = np.empty(len(fids))
     for i in range(len(fids)):
-        f = fids[i]
+        r = records[fids[i]]  # (one cache line: all the passes read of a name but its pool)
         nationality = 0.0
         if len(countries):
-            shared = many_nat[f]
-            for s in range(f * NATIONALITY_SLOTS, (f + 1) * NATIONALITY_SLOTS):
+            shared = (r.flags & MANY_NATIONALITIES) != 0
+            for s in range(NATIONALITY_SLOTS):
                 for c in countries:
-                    shared |= nat[s] == c
+                    shared |= r.nationalities[s] == c
             if shared:
                 nationality = NATIONALITY_SAME
-            elif not stateless[f]:
+            elif not r.flags & STATELESS:
                 nationality = NATIONALITY_DIFFERENT
-        if len(dates) == 0:
-            out[i] = nationality
-            continue
-        best = 0.0 if undated[f] else -np.inf
-        if many[f]:
-            start = pool_start[f]
-            best = max(
-                best,
-                _pool_value(dates, pool, by_day, days[f * DAY_WORDS :], start, start + pool_len[f]),
-            )
+        out[i] = nationality
+    if len(dates) == 0:
+        return out
+    for i in range(len(fids)):
+        r = records[fids[i]]
+        best = 0.0 if r.flags & UNDATED else -np.inf
+        if r.flags & MANY:
+            start = r.dates[0]
+            best = max(best, _pool_value(dates, pool, by_day, r.days, start, start + r.dates[1]))
         else:
-            for s in range(f * SLOTS, (f + 1) * SLOTS):
-                if ys[s] == 0:
-                    continue
+            for s in range(SLOTS):
+                code = r.dates[s]
+                if code < 10_000:
+                    continue  # year 0: an empty slot
+                y, m, d = code // 10_000, code // 100 % 100, code % 100
                 for k in range(len(dates)):
-                    best = max(
-                        best, date_value(dates[k, 0], dates[k, 1], dates[k, 2], ys[s], ms[s], ds[s])
-                    )
-        out[i] = (best if best > -np.inf else 0.0) + nationality
+                    best = max(best, date_value(dates[k, 0], dates[k, 1], dates[k, 2], y, m, d))
+        out[i] = (best if best > -np.inf else 0.0) + out[i]  # (+ its nationality's)
     return out
 
 
@@ -198,18 +207,7 @@ def _pool_value(
 
 
 @njit(cache=True, nogil=True)
-def date_blocks(
-    fids: Array,
-    loose: Array,
-    ys: Array,
-    ms: Array,
-    ds: Array,
-    undated: Array,
-    many: Array,
-    pool: Array,
-    pool_start: Array,
-    pool_len: Array,
-) -> tuple[Array, Array]:
+def date_blocks(fids: Array, loose: Array, records: Array, pool: Array) -> tuple[Array, Array]:
     """The names `fids` under the date blocks of `EvidenceTable.blocks`, as (block, name id)
     pairs sorted by block: each full date a name carries (ON_DAY + its code), the year of
     each date (year alone; FULL_YEAR + year for a full date of a name not `loose`, see
@@ -217,23 +215,22 @@ def date_blocks(
     its slots has them sorted in the pool, so each of its year blocks is written once."""
     total = 0
     for f in fids:
-        total += 1 + 2 * (pool_len[f] if many[f] else SLOTS)
+        r = records[f]
+        total += 1 + 2 * (r.dates[1] if r.flags & MANY else SLOTS)
     codes = np.empty(total, dtype=np.int64)
     ids = np.empty(total, dtype=np.int64)
     n = 0
     for i in range(len(fids)):
         f = fids[i]
-        if undated[f]:
+        r = records[f]
+        if r.flags & UNDATED:
             codes[n], ids[n] = ALWAYS, f
             n += 1
-        start, end = (pool_start[f], pool_start[f] + pool_len[f]) if many[f] else (0, SLOTS)
+        many = (r.flags & MANY) != 0
+        start, end = (r.dates[0], r.dates[0] + r.dates[1]) if many else (0, SLOTS)
         last_year = last_full = -1  # (equal years are neighbours: the pool is sorted)
         for p in range(start, end):
-            if many[f]:
-                code = pool[p]
-            else:
-                s = f * SLOTS + p
-                code = ys[s] * 10_000 + ms[s] * 100 + ds[s]
+            code = pool[p] if many else r.dates[p]
             year = code // 10_000
             if year == 0:
                 continue  # an empty slot

@@ -8,8 +8,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from matchers import Identity, evidence
-from matchers.evidence import ALWAYS, EvidenceTable, entry_blocks, query_blocks
-from matchers.kernels import NATIONALITY_SLOTS, SLOTS, date_value
+from matchers.evidence import ALWAYS, CACHE_LINE, EvidenceTable, entry_blocks, query_blocks
+from matchers.kernels import EVIDENCE, NATIONALITY_SLOTS, SLOTS, date_value
 from matchers.score import (
     DOB_CONFLICT,
     DOB_DIFFERENT,
@@ -198,6 +198,29 @@ def test_each_name_sits_in_the_blocks_of_its_entries(
     for code, fid in zip(codes_.tolist(), ids.tolist(), strict=True):
         got.setdefault(code, []).append(fid)
     assert got == want
+
+
+def test_the_records_grow_whole_each_on_one_cache_line() -> None:
+    """A name's record is one cache line (`kernels.EVIDENCE`), and stays on one as the
+    records are copied into larger arrays while names are filed; no name loses its dates
+    or nationality in the copy."""
+    assert EVIDENCE.itemsize == CACHE_LINE
+    table = EvidenceTable()
+    people = [
+        Identity(
+            names=["A B"],
+            birth_dates=[f"{1900 + n % 97}-0{1 + n % 9}-1{n % 10}"],
+            nationalities=[("KHM", "VNM", "KOR")[n % 3]],
+        )
+        for n in range(3_000)
+    ]
+    for fid, person in enumerate(people):
+        table.reset(fid)
+        table.add(fid, prepare(person))
+        assert table._records.data.ctypes.data % CACHE_LINE == 0
+    traveller = Identity(names=["A B"], birth_dates=["1950-05-15"], nationalities=["KHM"])
+    bounds = table.upper_bounds(prepare(traveller), np.arange(len(people)))
+    assert bounds.tolist() == [_evidence(traveller, person) for person in people]
 
 
 def test_the_pool_of_dates_is_rewritten_and_compacted(monkeypatch: pytest.MonkeyPatch) -> None:
