@@ -18,10 +18,11 @@ evidence can reach an alert are scored in Python, for the explanation an officer
 Before all this, a cap from the two names' weights alone rules out what it can
 (`hopeful`).
 
-Listed names live in flat arrays indexed by name id, so a query gathers its candidates with
-index arithmetic, never a Python loop over them. The arrays only grow: a removed
-name's rows stay as garbage (nothing rebuilds them yet; a worker started again builds
-them anew from the list).
+Listed names and spellings live as records in flat arrays, found by id, so a query gathers
+its candidates with index arithmetic, never a Python loop over them, and each scattered
+candidate's data lies in a cache line or a few. The arrays only grow: a removed name's
+record stays as garbage (nothing rebuilds them yet; a worker started again builds them
+anew from the list).
 """
 
 from __future__ import annotations
@@ -213,7 +214,7 @@ class NameTable:
             ],
             dtype=np.int64,
         ).reshape(5, len(qs))
-        groups_ = np.array([rows, members], dtype=np.int64).reshape(2, len(rows))
+        group_pairs = np.array([rows, members], dtype=np.int64).reshape(2, len(rows))
         per_word = np.array(
             [[t.weight for t in query.tokens], [0.0 if t.particle else 1.0 for t in query.tokens]]
         ).reshape(2, len(query.tokens))
@@ -228,8 +229,8 @@ class NameTable:
             per_spelling[3],
             per_spelling[4],
             np.array(list(accumulate(sizes, initial=0))[:-1], dtype=np.int64),
-            groups_[0],
-            groups_[1],
+            group_pairs[0],
+            group_pairs[1],
             per_word[0],
             per_word[1],
         )

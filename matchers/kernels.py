@@ -6,8 +6,9 @@ some forty array operations per traveller name, and on a few hundred candidates 
 operation's fixed cost, not the arithmetic, was most of a crossing's time (bench/RESULTS.md).
 Here each bound is one loop per candidate, compiled on first use and cached on disk. So is
 the exact value of the few names the bounds leave (`_aligned`: `match_forms` in Python cost
-tens of microseconds a name), the split of a large posting by date (`date_blocks`), and the
-Indel similarities the name bounds start from (`indel`).
+tens of microseconds a name), the split of a large posting by date (`date_blocks`), the
+gathering of a traveller name's date blocks (`names_in_blocks`), and the Indel similarities
+the name bounds start from (`indel`).
 
 The rules are `score._date_pair` and `score.match_forms`' arithmetic, restated; the tests
 hold them to the scorer (tests/matchers/test_evidence.py, test_index.py).
