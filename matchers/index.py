@@ -270,9 +270,13 @@ Large = tuple[_Postings, object]  # a large posting, by its key
 
 
 def _union(arrays: list[Array]) -> Array:
-    """The distinct ids of all, as one sorted array (sorted and masked: `np.unique` costs
-    three times as much on the few hundred ids of a traveller)."""
-    ids = np.concatenate(arrays)
+    """The distinct ids of all, as one sorted array (see `_distinct`)."""
+    return _distinct(np.concatenate(arrays))
+
+
+def _distinct(ids: Array) -> Array:
+    """The distinct ids, sorted (sorted in place and masked: `np.unique` costs three times as
+    much on the few hundred ids of a traveller)."""
     ids.sort()
     keep = np.empty(len(ids), dtype=np.bool_)
     keep[:1] = True
@@ -726,7 +730,7 @@ class Matcher:
         store.compact()
         spans = np.array([postings.span(key, split) for postings, key in large], dtype=np.int64)
         spans = spans.reshape(-1, 2)
-        return _union([kernels.names_in_blocks(small, store.codes, store.ids, spans, wanted)])
+        return _distinct(kernels.names_in_blocks(small, store.codes, store.ids, spans, wanted))
 
     def _query_postings(self, form: NameForm) -> tuple[Array, tuple[Large, ...]]:
         """The ids of the small postings a traveller name's keys reach, and its large

@@ -59,9 +59,9 @@ ON_DAY = 100_000_000  # + year * 10,000 + month * 100 + day
 # content words, its family-name words (a bit mask), its words n, its units' spellings; then
 # the units' spelling ids one after the other (`columns_of` reads them with the header), the
 # spellings of each unit (2n - 1: n words, n - 1 pairs of neighbours), the words' weights
-# (n) and 1.0 for each content word (n). A name's data is read together: in one record it
-# is a few neighbouring cache lines, where a column a field cost a miss a field on a list of
-# 1,000,000 entries (bench/RESULTS.md, session 10).
+# (n) and 1.0 for each content word (n). A name's data is read together, so it lies
+# together: a few neighbouring cache lines, where a column for each field cost a cache miss
+# for each field on a list of 1,000,000 entries (bench/RESULTS.md, session 10).
 NAME_TOTAL, NAME_CUT, NAME_WORDS, NAME_FAMILY, NAME_TOKENS, NAME_SPELLINGS = range(6)
 NAME_HEADER = 6
 # A listed spelling's record in `NameTable`'s spellings (int32): its sound key id (-1: it
@@ -680,8 +680,8 @@ def _covered(best_unit: Array, weight: Array, content: Array) -> tuple[float, fl
 def columns_of(
     fids: Array, name_at: Array, names: Array, members: Array, scratch: Array
 ) -> tuple[Array, Array, Array]:
-    """The distinct spellings of the names `fids` (their units' spelling ids, at the end of
-    each name's record: see NAME_HEADER), each in order of first appearance; each of
+    """The distinct spellings of the names `fids` (their units' spelling ids, after each
+    name's header: see NAME_HEADER), each in order of first appearance; each of
     those spellings' column among them; and the column of each spelling id in `members`,
     -1 for one the names do not hold. `scratch` (one -1 per spelling id) is handed back as
     it came: it maps an id to its column while the pass runs, with no sort and no hashing."""
