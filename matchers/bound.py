@@ -300,16 +300,19 @@ class NameTable:
         return self._key_ids.get(key, -2) if len(key) >= SOUND_KEY_MIN else -2
 
     def hopeful(
-        self, query: NameForm, fids: Array, evidence: Array, need: float
+        self, query: NameForm, fids: Array, evidence: Array, need: float, undated_name: float
     ) -> tuple[Array, Array]:
-        """The listed names, and their evidence bounds, whose name could still add enough to
-        their evidence to reach `need`, by a cap on `match_forms(query, name)`'s value + rarity
-        from the two names' weights alone (`kernels.hopeful`, one pass before the full
-        bound): the matched units are disjoint, so the information they carry is at most
-        the lighter name's total weight, and the common-name penalty at least what that
-        leaves. A traveller with a common name cannot reach NAME_MAX against anyone. A
-        cut-off MRZ name, on either side, is capped by NAME_MAX alone (its last word may be
-        the start of any longer one)."""
+        """The listed names, and the most their evidence can add, whose name could still add
+        enough to their evidence to reach `need`, by a cap on `match_forms(query, name)`'s
+        value + rarity from the two names' weights alone (`kernels.hopeful`, one pass before
+        the full bound): the matched units are disjoint, so the information they carry is at
+        most the lighter name's total weight, and the common-name penalty at least what that
+        leaves. A traveller with a common name cannot reach NAME_MAX against anyone. So for
+        the entries whose dates neither back nor spare the name (`evidence`'s unbacked
+        column, see `EvidenceTable.upper_bounds`): their name also loses `undated_name`
+        times that shortfall (`score.uncorroborated`; 0: it is not counted). A cut-off MRZ
+        name, on either side, is capped by NAME_MAX alone (its last word may be the start of
+        any longer one) and loses nothing."""
         return kernels.hopeful(
             fids,
             evidence,
@@ -317,6 +320,7 @@ class NameTable:
             self._name_at.data,
             self._names.data,
             need,
+            undated_name,
         )
 
     def capped_above(self, fids: Array, need: float) -> Array:

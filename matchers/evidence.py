@@ -38,6 +38,7 @@ from matchers.kernels import (
     FULL_YEAR,
     MANY,
     MANY_NATIONALITIES,
+    MIXED_YEARS,
     ON_DAY,
     STATELESS,
     UNDATED,
@@ -79,6 +80,8 @@ class EvidenceTable:
     def add(self, fid: int, entry: Prepared) -> None:
         """Add the birth dates and nationalities of one more entry carrying the name."""
         record = self._records.row(fid)
+        if len({year for year, _, _ in entry.dates}) > 1:
+            record["flags"] |= MIXED_YEARS
         self._add_dates(fid, record, entry.dates)
         self._add_nationalities(record, entry.nationalities)
 
@@ -155,11 +158,21 @@ class EvidenceTable:
             self._write_pool()
         return self._records.data, self._pool.data, self._by_day.data
 
-    def upper_bounds(self, query: Prepared, fids: Array) -> Array:
-        """For each name id, the most its entries' dates of birth and nationality can add."""
-        countries = [self._country_ids.get(c, -1) for c in query.nationalities]
+    def upper_bounds(self, query: Prepared, fids: Array, typical: Iterable[str] = ()) -> Array:
+        """For each name id, the most its entries' dates of birth and nationality can add,
+        as a row (spared, unbacked): by the entries whose evidence backs or spares the
+        name, and by those that cost it UNDATED_NAME's share (`kernels.evidence_bounds`;
+        -inf: no such entry). `typical`: the traveller's nationalities in which his name
+        is a popular one (`score.popular_in`: shared, they back nothing)."""
+        countries = sorted(query.nationalities)
+        codes = [self._country_ids.get(c, -1) for c in countries]
+        telling = [c not in typical for c in countries]
         bounds: Array = kernels.evidence_bounds(
-            fids, date_rows(query.dates), np.array(countries, dtype=np.int32), *self._arrays()
+            fids,
+            date_rows(query.dates),
+            np.array(codes, dtype=np.int32),
+            np.array(telling, dtype=np.bool_),
+            *self._arrays(),
         )
         return bounds
 

@@ -60,6 +60,7 @@ from matchers.score import (
     NATIONALITY_SAME,
     SHORT_SIDE,
     SINGLE_WORD_FACTOR,
+    UNDATED_NAME,
     Date,
     NameMatch,
     Prepared,
@@ -69,6 +70,7 @@ from matchers.score import (
     hit_for,
     match_forms,
     max_bonus,
+    popular_in,
     prepare,
     score_with,
     valued_match,
@@ -423,6 +425,10 @@ class Matcher:
         # Against a traveller's full date a listed full date a year apart or of another day
         # takes DOB_CONFLICT off: a name alerts so only if its cap reaches this (`_loose`).
         self._conflict_need = threshold - SLACK - DOB_CONFLICT - NATIONALITY_SAME
+        # A name whose entries' dates neither back nor spare it loses UNDATED_NAME's share
+        # (`NameTable.hopeful`), unless it is matched with no value at all, when its evidence
+        # alone, which cannot reach the threshold here, is the score.
+        self._undated_name = UNDATED_NAME if threshold - SLACK > max_bonus() else 0.0
         self._filed: dict[str, _Filed] = {}
         self._name_ids: dict[str, int] = {}  # by source: a name's form is a function of it
         self._names: dict[int, NameForm] = {}
@@ -654,8 +660,8 @@ class Matcher:
         kernels.names_in_blocks(
             ids, codes, names, np.array([[0, len(codes)]]), query_blocks(traveller.dates)
         )
-        self._table.hopeful(traveller.forms[0], ids, evidence, self.threshold)
-        self._table.upper_bounds(traveller.forms[0], ids, evidence)
+        self._table.hopeful(traveller.forms[0], ids, evidence, self.threshold, UNDATED_NAME)
+        self._table.upper_bounds(traveller.forms[0], ids, evidence[:, 0])
         if self._date_blocks:
             for postings in (self._pairs, self._other_pairs, self._words, self._solo):
                 postings.split_large(self._split)
@@ -867,8 +873,12 @@ class Matcher:
             if not len(fids):
                 continue
             order = fids
-            evidence = self._evidence.upper_bounds(prepared, order)
-            order, evidence = self._table.hopeful(q, order, evidence, self.threshold - SLACK)
+            # (his nationalities in which his name is popular back no listed name)
+            typical = [c for c in prepared.nationalities if popular_in(q, c)]
+            evidence = self._evidence.upper_bounds(prepared, order, typical)
+            order, evidence = self._table.hopeful(
+                q, order, evidence, self.threshold - SLACK, self._undated_name
+            )
             if not q.truncated and len(order):
                 needed = self.threshold - SLACK - evidence
                 worths, detail = self._worths(q, order, needed)

@@ -24,6 +24,7 @@ from numba import njit
 from matchers.score import (
     COMMON_PENALTY,
     CURVE,
+    DATE_BACKS,
     DISTINCTIVE_INFO,
     DOB_CONFLICT,
     DOB_DIFFERENT,
@@ -39,6 +40,7 @@ from matchers.score import (
     NAME_MAX,
     NATIONALITY_DIFFERENT,
     NATIONALITY_SAME,
+    NATIONALITY_TYPICAL,
     SHORT_SIDE,
     SINGLE_WORD_FACTOR,
     SOUND_FLOOR,
@@ -88,6 +90,7 @@ UNDATED = 1  # flags: an entry carrying the name has no date of birth
 MANY = 2  # more distinct dates than SLOTS (all of them in the pool)
 STATELESS = 4  # an entry carrying the name has no nationality
 MANY_NATIONALITIES = 8  # more distinct nationalities than NATIONALITY_SLOTS
+MIXED_YEARS = 16  # an entry carrying the name has dates of several years
 
 
 @njit(cache=True, nogil=True)
@@ -124,77 +127,131 @@ def date_value(qy: int, qm: int, qd: int, y: int, m: int, d: int) -> float:
 
 @njit(cache=True, nogil=True)
 def evidence_bounds(
-    fids: Array, dates: Array, countries: Array, records: Array, pool: Array, by_day: Array
+    fids: Array,
+    dates: Array,
+    countries: Array,
+    telling: Array,
+    records: Array,
+    pool: Array,
+    by_day: Array,
 ) -> Array:
-    """For each name id, the most its entries' birth dates and nationality can add.
+    """For each name id, the most its entries' birth dates and nationality can add: as a
+    row (spared, unbacked), each -inf where no entry is of its kind.
+
+    An entry whose evidence backs the name (a date of its month or closer, a telling
+    nationality: `score._corroborated`), or spares it (an undated entry, a date of the
+    traveller's year: the two names may be spelt the same, `score.uncorroborated`), counts
+    in `spared`. One whose dates neither back nor spare it counts in `unbacked`: its name
+    loses UNDATED_NAME's share too (`hopeful`). The rows' larger value is the old bound,
+    the most any entry adds.
 
     `dates` holds the traveller's dates as (year, month, day) rows, 0 unknown; `countries`
-    his nationality codes. A name's evidence is its EVIDENCE record, `records[f]`: its
-    dates are its SLOTS date codes, or, for a name with more (MANY), its segment of the
-    pool: `length` codes year * 10,000 + month * 100 + day from `start` (its `dates`),
-    sorted, and the same dates as (month * 100 + day) * 10,000 + year, sorted, in
-    `by_day`, and the days of the year among them as bit masks, its `days` (see
-    `EvidenceTable._write_pool` and `_pool_value`).
+    his nationality codes, `telling[k]` False for a nationality in which his name is a
+    popular one (shared, it adds NATIONALITY_TYPICAL and backs nothing: `score.typical_of`).
+    A name's evidence is its EVIDENCE record, `records[f]`: its dates are its SLOTS date
+    codes, or, for a name with more (MANY), its segment of the pool: `length` codes
+    year * 10,000 + month * 100 + day from `start` (its `dates`), sorted, and the same dates
+    as (month * 100 + day) * 10,000 + year, sorted, in `by_day`, and the days of the year
+    among them as bit masks, its `days` (see `EvidenceTable._write_pool` and `_pool_value`).
+    A name one of whose entries has dates of several years (MIXED_YEARS) is spared by any
+    date of the traveller's year: that entry may hold it.
 
     Nationalities first, in a pass of their own: it is short, so the cache misses of many
     records are under way at once, and the dates' pass finds them cached.
     """
-    out = np.empty(len(fids))
+    out = np.empty((len(fids), 2))
+    nationality = np.empty(len(fids))
+    backed = np.empty(len(fids), dtype=np.bool_)
     for i in range(len(fids)):
         r = records[fids[i]]  # (one cache line: all the passes read of a name but its pool)
-        nationality = 0.0
+        value, backs = 0.0, False
         if len(countries):
-            shared = (r.flags & MANY_NATIONALITIES) != 0
-            for s in range(NATIONALITY_SLOTS):
-                for c in countries:
-                    shared |= r.nationalities[s] == c
-            if shared:
-                nationality = NATIONALITY_SAME
+            tells = typical = False
+            many = (r.flags & MANY_NATIONALITIES) != 0
+            for k in range(len(countries)):
+                shared = many
+                for s in range(NATIONALITY_SLOTS):
+                    shared |= r.nationalities[s] == countries[k]
+                if shared and telling[k]:
+                    tells = True
+                elif shared:
+                    typical = True
+            if tells:
+                value, backs = NATIONALITY_SAME, NATIONALITY_SAME > 0
+            elif typical:
+                value, backs = NATIONALITY_TYPICAL, NATIONALITY_TYPICAL > 0
+                if r.flags & STATELESS:
+                    value = max(value, 0.0)
             elif not r.flags & STATELESS:
-                nationality = NATIONALITY_DIFFERENT
-        out[i] = nationality
-    if len(dates) == 0:
+                value = NATIONALITY_DIFFERENT
+        nationality[i], backed[i] = value, backs
+    if len(dates) == 0:  # nothing dated: nothing backs a name, and nothing costs it
+        out[:, 0] = nationality
+        out[:, 1] = -np.inf
         return out
     for i in range(len(fids)):
         r = records[fids[i]]
-        best = 0.0 if r.flags & UNDATED else -np.inf
+        spared = 0.0 if r.flags & UNDATED else -np.inf
         if r.flags & MANY:
             start = r.dates[0]
-            best = max(best, _pool_value(dates, pool, by_day, r.days, start, start + r.dates[1]))
+            spared, unbacked, same_year = _pool_value(
+                dates, pool, by_day, r.days, start, start + r.dates[1], spared
+            )
         else:
+            unbacked, same_year = -np.inf, False
             for s in range(SLOTS):
                 code = r.dates[s]
                 if code < 10_000:
                     continue  # year 0: an empty slot
                 y, m, d = code // 10_000, code // 100 % 100, code % 100
+                best, year = -np.inf, False
                 for k in range(len(dates)):
                     best = max(best, date_value(dates[k, 0], dates[k, 1], dates[k, 2], y, m, d))
-        out[i] = (best if best > -np.inf else 0.0) + out[i]  # (+ its nationality's)
+                    year |= dates[k, 0] == y
+                same_year |= year
+                if year or best >= DATE_BACKS:
+                    spared = max(spared, best)
+                else:
+                    unbacked = max(unbacked, best)
+        if backed[i] or (same_year and r.flags & MIXED_YEARS):
+            spared, unbacked = max(spared, unbacked), -np.inf
+        out[i, 0] = spared + nationality[i]  # (-inf stays -inf)
+        out[i, 1] = unbacked + nationality[i]
     return out
 
 
 @njit(cache=True, nogil=True)
 def _pool_value(
-    dates: Array, pool: Array, by_day: Array, days: Array, start: int, end: int
-) -> float:
-    """The best `date_value` of the traveller's `dates` against a name's dates, `pool[start:
-    end]` sorted by year and the same dates in `by_day` sorted by day.
+    dates: Array, pool: Array, by_day: Array, days: Array, start: int, end: int, spared: float
+) -> tuple[float, float, bool]:
+    """`evidence_bounds`' (spared, unbacked) of the traveller's `dates` against a name's
+    dates, `pool[start:end]` sorted by year and the same dates in `by_day` sorted by day
+    (`spared`: what its undated entries give), and whether one is of his year.
 
     Only a date of his year or one apart, or of his day and month (a year one digit off),
-    is worth more than DOB_DIFFERENT: those are searched for, the second only while the
-    first leave the best under DOB_TYPO and the name's days (`days`: its bit masks) hold
-    his, and neither once his own date is found.
+    is worth more than DOB_DIFFERENT (unbacked: another year): those are searched for, the
+    second only while the first leave the best under DOB_TYPO and the name's days (`days`:
+    its bit masks) hold his, and neither once his own date is found.
     """
-    best = DOB_DIFFERENT
+    unbacked, same_year = DOB_DIFFERENT, False
     for k in range(len(dates)):
         qy, qm, qd = dates[k, 0], dates[k, 1], dates[k, 2]
         p, last = _first_at_least(pool, start, end, (qy - 1) * 10_000), (qy + 2) * 10_000
         while p < end and pool[p] < last:
             y, m, d = pool[p] // 10_000, pool[p] // 100 % 100, pool[p] % 100
-            best = max(best, date_value(qy, qm, qd, y, m, d))
+            value = date_value(qy, qm, qd, y, m, d)
+            year = False
+            for j in range(len(dates)):
+                year |= dates[j, 0] == y
+            same_year |= year
+            if year or value >= DATE_BACKS:
+                spared = max(spared, value)
+            else:
+                unbacked = max(unbacked, value)
             p += 1
-        if best >= DOB_EXACT:
-            return best  # (nothing is worth more)
+        if spared >= DOB_EXACT:
+            return spared, -np.inf, same_year  # (nothing is worth more)
+        best = max(spared, unbacked)
         if qm > 0 and qd > 0 and best < DOB_TYPO:  # (a date of his day is worth DOB_TYPO at most)
             bit = (qm - 1) * 31 + qd - 1
             if 0 <= bit < 64 * DAY_WORDS and not (days[bit >> 6] >> np.uint64(bit & 63)) & 1:
@@ -202,9 +259,17 @@ def _pool_value(
             day = (qm * 100 + qd) * 10_000
             p = _first_at_least(by_day, start, end, day)
             while p < end and by_day[p] < day + 10_000:
-                best = max(best, date_value(qy, qm, qd, by_day[p] % 10_000, qm, qd))
+                y = by_day[p] % 10_000
+                value = date_value(qy, qm, qd, y, qm, qd)
+                year = False
+                for j in range(len(dates)):
+                    year |= dates[j, 0] == y  # (of another date of his)
+                if year:
+                    spared = max(spared, value)
+                else:  # (a year one digit off is DOB_TYPO: it backs nothing)
+                    unbacked = max(unbacked, value)
                 p += 1
-    return best
+    return spared, unbacked, same_year
 
 
 @njit(cache=True, nogil=True)
@@ -359,27 +424,49 @@ def _first_at_least(sorted_: Array, lo: int, hi: int, value: int) -> int:
 def _cap(q_total: float, total: float, cut: float) -> float:
     """A cap on a name's value + rarity from the two names' total weights (see `hopeful`)."""
     if q_total < np.inf and cut == 0:
-        info = min(q_total, total)
-        return NAME_MAX - COMMON_PENALTY * max(0.0, 1.0 - info / DISTINCTIVE_INFO) + SURE
+        return NAME_MAX - COMMON_PENALTY * _short(min(q_total, total)) + SURE
     return NAME_MAX + SURE
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _short(info: float) -> float:
+    """How far the information matched falls short of a distinctive name's, 0 to 1 (the
+    share of COMMON_PENALTY and UNDATED_NAME a name loses)."""
+    return max(0.0, 1.0 - info / DISTINCTIVE_INFO)
 
 
 @njit(cache=True, nogil=True)
 def hopeful(
-    fids: Array, evidence: Array, q_total: float, name_at: Array, names: Array, need: float
+    fids: Array,
+    evidence: Array,
+    q_total: float,
+    name_at: Array,
+    names: Array,
+    need: float,
+    undated_name: float,
 ) -> tuple[Array, Array]:
-    """The names of `fids`, and their `evidence`, whose evidence plus a cap on their name's
-    value + rarity reaches `need` (see `NameTable.hopeful`; q_total infinite: a cut-off
-    traveller name, capped only by NAME_MAX, as is a cut-off listed name). A name's record
-    starts at `names[name_at[f]]` (see NAME_HEADER)."""
+    """The names of `fids`, and the most their evidence can add, whose evidence plus a cap
+    on their name's value + rarity reaches `need` (see `NameTable.hopeful`; q_total
+    infinite: a cut-off traveller name, capped only by NAME_MAX, as is a cut-off listed
+    name). `evidence` is `evidence_bounds`' (spared, unbacked) rows: an unbacked entry's
+    name also loses `undated_name` times its shortfall (`score.uncorroborated`), at least
+    the share the lighter name's weight leaves, as the cap's common-name penalty is. A
+    name's record starts at `names[name_at[f]]` (see NAME_HEADER)."""
     keep = np.empty(len(fids), dtype=np.int64)
+    adds = np.empty(len(fids))
     n = 0
     for i in range(len(fids)):
         at = name_at[fids[i]]
-        if evidence[i] + _cap(q_total, names[at + NAME_TOTAL], names[at + NAME_CUT]) >= need:
+        total, cut = names[at + NAME_TOTAL], names[at + NAME_CUT]
+        unbacked = evidence[i, 1]
+        if q_total < np.inf and cut == 0:
+            unbacked -= undated_name * _short(min(q_total, total))
+        most = max(evidence[i, 0], unbacked)
+        if most + _cap(q_total, total, cut) >= need:
             keep[n] = i
+            adds[n] = most
             n += 1
-    return fids[keep[:n]], evidence[keep[:n]]
+    return fids[keep[:n]], adds[:n]
 
 
 @njit(cache=True, nogil=True)
@@ -655,7 +742,7 @@ def _worth(sim: float, info: float) -> float:
     if sim <= 0.5:
         return 0.0  # (the curve's value is 0 from here down, and so is the rarity)
     value: float = NAME_MAX * (1.0 - ((1.0 - min(sim, 1.0)) / 0.5) ** CURVE)
-    return value - COMMON_PENALTY * max(0.0, 1.0 - info / DISTINCTIVE_INFO)
+    return value - COMMON_PENALTY * _short(info)
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -64,6 +64,7 @@ DOB_EXACT, DOB_MONTH, DOB_YEAR = 0.12, 0.08, 0.03
 DOB_SWAP, DOB_TYPO = 0.07, 0.03
 DOB_NEAR, DOB_DIFFERENT = -0.05, -0.22
 DOB_CONFLICT = -0.20  # two full dates a year or a month apart: rarely one person
+DATE_BACKS = min(DOB_EXACT, DOB_MONTH, DOB_SWAP)  # a date value that backs a name
 NATIONALITY_SAME, NATIONALITY_DIFFERENT = 0.04, -0.06
 # The nationality shared by two people whose name is a popular one there (Nguyen and VNM,
 # Kim and KOR: name_countries.tsv) is what most bearers of the name hold: no evidence of one
@@ -501,13 +502,15 @@ def _features(
 def typical_of(m: NameMatch, country: str) -> bool:
     """Whether a word of either name is a popular name in `country` (then most people so
     named hold its nationality: sharing it says little about being one person)."""
+    return popular_in(m.query, country) or popular_in(m.listed, country)
+
+
+def popular_in(form: NameForm, country: str) -> bool:
+    """Whether a word of the name is a popular name in `country` (`typical_of` one name: a
+    traveller's name popular in his nationality makes it typical against any listed name)."""
     common = tables.name_countries()
     return any(
-        country in common.get(s, ())
-        for form in (m.query, m.listed)
-        for t in form.tokens
-        if not t.particle
-        for s in t.spellings[:2]
+        country in common.get(s, ()) for t in form.tokens if not t.particle for s in t.spellings[:2]
     )
 
 
@@ -542,13 +545,10 @@ def _corroborated(evidence: list[tuple[str, float, str]]) -> bool:
         if (
             kind == "document"
             or (kind == "nationality" and value > 0)
-            or (kind == "birth_date" and value >= _DATE_BACKS)
+            or (kind == "birth_date" and value >= DATE_BACKS)
         ):
             return True
     return False
-
-
-_DATE_BACKS = min(DOB_EXACT, DOB_MONTH, DOB_SWAP)  # a date value that backs a name
 
 
 def _name_detail(m: NameMatch) -> str:

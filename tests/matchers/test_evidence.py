@@ -15,8 +15,12 @@ from matchers.score import (
     DOB_DIFFERENT,
     NATIONALITY_DIFFERENT,
     NATIONALITY_SAME,
+    Prepared,
+    _corroborated,
     _date_pair,
     _features,
+    match_forms,
+    popular_in,
     prepare,
 )
 
@@ -53,27 +57,77 @@ def _evidence(query: Identity, listed: Identity) -> float:
     return sum(v for name, v, _ in features if name in {"birth_date", "nationality"})
 
 
-@settings(max_examples=300, deadline=None)
-@given(_PEOPLE, st.lists(_PEOPLE, min_size=1, max_size=3), st.lists(_PEOPLE, max_size=3))
+def _most(table: EvidenceTable, traveller: Prepared, fids: list[int]) -> list[float]:
+    """The most each name's entries can add, spared or not (the bound before the split)."""
+    rows = table.upper_bounds(traveller, np.array(fids, dtype=np.int64))
+    return rows.max(axis=1).tolist()  # type: ignore[no-any-return]
+
+
+def _what_an_entry_adds(query: Identity, listed: Identity) -> tuple[float, bool]:
+    """What an entry's dates and nationality add to its score, as the scorer counts them
+    against the two names (a nationality in which either name is popular backs nothing),
+    and whether they leave the name unbacked: both dated, neither the date nor the
+    nationality backs it, and no date shares a year (`score.uncorroborated`)."""
+    pq, pl = prepare(query), prepare(listed)
+    features = _features(pq, pl, match_forms(pq.forms[0], pl.forms[0]))
+    kept = [f for f in features if f[0] in {"birth_date", "nationality"}]
+    same_year = any(a[0] == b[0] for a in pq.dates for b in pl.dates)
+    unbacked = bool(pq.dates and pl.dates) and not same_year and not _corroborated(kept)
+    return sum(v for _, v, _ in kept), unbacked
+
+
+_NAMES = st.sampled_from(["X Y", "Nguyen Van An", "Kim Min Jun"])  # popular in VNM, KOR
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    _PEOPLE,
+    _NAMES,
+    st.lists(st.tuples(_PEOPLE, _NAMES), min_size=1, max_size=3),
+    st.lists(_PEOPLE, max_size=3),
+)
+@example(  # an entry of two years: his year spares the name, another year's typo adds
+    Identity(names=["X Y"], birth_dates=["1985-03-12"]),
+    "X Y",
+    [(Identity(names=["X Y"], birth_dates=["1985-08-01", "1995-03-12"]), "X Y")],
+    [],
+)
 def test_bound_never_underestimates(
-    query: Identity, entries: list[Identity], gone: list[Identity]
+    query: Identity, name: str, entries: list[tuple[Identity, str]], gone: list[Identity]
 ) -> None:
     """One name carried by several entries (some since removed): the bound is at least what
-    any remaining entry's dates and nationality add."""
+    any remaining entry's dates and nationality add, in the column of its kind (spared, or
+    unbacked: see `_what_an_entry_adds`) or as spared, with the traveller's name popular in
+    some of his nationalities or not."""
     table = EvidenceTable()
     table.reset(0)
-    for person in gone + entries:
+    for person in gone + [person for person, _ in entries]:
         table.add(0, prepare(person))
     table.reset(0)
-    for person in entries:
+    for person, _ in entries:
         table.add(0, prepare(person))
-    bounds = table.upper_bounds(prepare(query), np.zeros(3, dtype=np.int64)).tolist()
-    assert len(set(bounds)) == 1  # the same name thrice: one bound
-    for person in entries:
-        assert _evidence(query, person) <= bounds[0] + 1e-9, (query, person)
-    one = len(entries) == 1
-    if one and len(set(entries[0].nationalities)) <= NATIONALITY_SLOTS:  # exact, then
-        assert bounds[0] == _evidence(query, entries[0]), (query, entries)
+    traveller = prepare(query.model_copy(update={"names": [name]}))
+    typical = [c for c in traveller.nationalities if popular_in(traveller.forms[0], c)]
+    rows = table.upper_bounds(traveller, np.zeros(3, dtype=np.int64), typical).tolist()
+    assert rows[0] == rows[1] == rows[2]  # the same name thrice: one bound
+    spared, unbacked = rows[0]
+    adds, kinds = [], []
+    for person, listed_name in entries:
+        listed = person.model_copy(update={"names": [listed_name]})
+        value, is_unbacked = _what_an_entry_adds(query.model_copy(update={"names": [name]}), listed)
+        adds.append(value)
+        kinds.append(is_unbacked)
+        # (an unbacked entry's value may be counted as spared: it then costs the name less)
+        assert value <= (max(spared, unbacked) if is_unbacked else spared) + 1e-9, (query, person)
+    # exact for one entry whose nationalities fit in the slots and whose name is popular
+    # nowhere (a listed name popular in a shared nationality makes it typical too), and in
+    # its own column when its dates fit in the slots (a pool's unsearched dates are counted
+    # as DOB_DIFFERENT, unbacked)
+    one = len(entries) == 1 and entries[0][1] == "X Y"
+    if one and len(set(entries[0][0].nationalities)) <= NATIONALITY_SLOTS:
+        assert max(spared, unbacked) == pytest.approx(adds[0], abs=1e-12), (query, entries)
+        if len(set(prepare(entries[0][0]).dates)) <= SLOTS:
+            assert (spared == -np.inf) == kinds[0], (query, entries)
 
 
 @settings(max_examples=500, deadline=None)
@@ -93,7 +147,7 @@ def test_dates_years_apart_rule_a_name_out() -> None:
         table.reset(fid)
         table.add(fid, prepare(Identity(names=["A B"], birth_dates=dates)))
     traveller = prepare(Identity(names=["A B"], birth_dates=["1985-03-02"], nationalities=["KHM"]))
-    bounds = table.upper_bounds(traveller, np.arange(4)).tolist()
+    bounds = _most(table, traveller, [0, 1, 2, 3])
     assert bounds[0] == DOB_DIFFERENT  # 23 years apart (no listed nationality: nothing)
     assert bounds[1] > bounds[3] > bounds[0]  # same date; one digit of the year apart
     assert bounds[2] == 0.0  # no date on the list: nothing to hold against him
@@ -109,7 +163,7 @@ def test_a_full_date_of_the_same_year_is_a_conflict_and_a_foreign_nationality_co
         table.reset(fid)
         table.add(fid, prepare(Identity(names=["A B"], birth_dates=dates, nationalities=nats)))
     traveller = prepare(Identity(names=["A B"], birth_dates=["1985-03-02"], nationalities=["KHM"]))
-    bounds = table.upper_bounds(traveller, np.arange(len(people))).tolist()
+    bounds = _most(table, traveller, list(range(len(people))))
     assert bounds == [
         DOB_CONFLICT + NATIONALITY_DIFFERENT,
         DOB_CONFLICT,
@@ -129,7 +183,7 @@ def test_a_name_with_more_dates_than_slots_is_bounded_by_its_closest_date() -> N
         table.reset(0)
         for date in many + extra:
             table.add(0, prepare(Identity(names=["A B"], birth_dates=[date])))
-        return table.upper_bounds(traveller, np.array([0, 0])).tolist()  # type: ignore[no-any-return]
+        return _most(table, traveller, [0, 0])
 
     assert bounds([]) == [DOB_CONFLICT, DOB_CONFLICT]  # 1985-11-30: same year, another day
     assert bounds(["1985-03"]) == [0.08, 0.08]  # the same month
@@ -143,7 +197,7 @@ def test_a_name_with_more_dates_than_slots_is_bounded_by_its_closest_date() -> N
     assert ALWAYS not in entry_blocks(dates, False)
     table.reset(0)
     table.add(0, prepare(Identity(names=["A B"], birth_dates=["1940-01-01"])))
-    assert table.upper_bounds(traveller, np.array([0]))[0] == DOB_DIFFERENT
+    assert _most(table, traveller, [0]) == [DOB_DIFFERENT]
     assert set(_blocks(table, [0])) == entry_blocks([(1940, 1, 1)], False)
 
 
@@ -219,8 +273,8 @@ def test_the_records_grow_whole_each_on_one_cache_line() -> None:
         table.add(fid, prepare(person))
         assert table._records.data.ctypes.data % CACHE_LINE == 0
     traveller = Identity(names=["A B"], birth_dates=["1950-05-15"], nationalities=["KHM"])
-    bounds = table.upper_bounds(prepare(traveller), np.arange(len(people)))
-    assert bounds.tolist() == [_evidence(traveller, person) for person in people]
+    bounds = _most(table, prepare(traveller), list(range(len(people))))
+    assert bounds == [_evidence(traveller, person) for person in people]
 
 
 def test_the_pool_of_dates_is_rewritten_and_compacted(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -235,7 +289,7 @@ def test_the_pool_of_dates_is_rewritten_and_compacted(monkeypatch: pytest.Monkey
             for day in (1, 2, 3, 4):
                 date = f"{year + fid}-03-0{day}"
                 table.add(fid, prepare(Identity(names=["A B"], birth_dates=[date])))
-        bounds = table.upper_bounds(traveller, np.array([0, 1])).tolist()
+        bounds = _most(table, traveller, [0, 1])
         expected = [
             max(_date_pair((1985, 3, 2), (year + fid, 3, day))[0] for day in (1, 2, 3, 4))
             for fid in (0, 1)
@@ -265,6 +319,7 @@ def test_the_closest_date_of_a_name_with_many_is_found(query: str, listed: list[
 @example(["1985-03-12", "1960-05-01"], [*_FAR, "1985-03", "1960-05-01"])  # his second date
 @example(["1985-03-02"], [*_FAR, "1995-03-02"])  # his day is the top bit of its mask
 @example(["1985-12-31"], [*_FAR, "1975-12-31"])  # the last day of the year
+@example(["1985-03-12", "1995-05-01"], [*_FAR, "1995-03-12"])  # his day, his second year
 def test_the_closest_date_of_a_name_with_more_dates_is_searched(
     query: list[str], listed: list[str]
 ) -> None:
@@ -282,13 +337,15 @@ def _assert_the_best_date_is_found(query: str | list[str], listed: list[str]) ->
     traveller = prepare(
         Identity(names=["A"], birth_dates=[query] if isinstance(query, str) else query)
     )
-    best = max(
-        _date_pair(q, prepare(Identity(names=["A"], birth_dates=[d])).dates[0])[0]
-        for q in traveller.dates
-        for d in listed
-    )
-    got = float(table.upper_bounds(traveller, np.array([0]))[0])
-    assert got == best
+    values = {
+        date: max(_date_pair(q, date)[0] for q in traveller.dates)
+        for date in (prepare(Identity(names=["A"], birth_dates=[d])).dates[0] for d in listed)
+    }
+    spared, unbacked = table.upper_bounds(traveller, np.array([0]))[0].tolist()
+    assert max(spared, unbacked) == max(values.values())
+    years = {q[0] for q in traveller.dates}  # (a date of his year spares the name)
+    for date, value in values.items():
+        assert value <= (spared if date[0] in years else max(spared, unbacked)), date
 
 
 @settings(max_examples=500, deadline=None)

@@ -15,13 +15,17 @@ from matchers.bound import NameTable
 from matchers.index import _BlockStore, _Postings, _union
 from matchers.names import NameForm, name_form
 from matchers.score import (
+    COMMON_PENALTY,
     CURVE,
     DEFAULT_THRESHOLD,
+    DISTINCTIVE_INFO,
     NAME_MAX,
     SINGLE_WORD_FACTOR,
+    UNDATED_NAME,
     NameMatch,
     _unit_similarity,
     match_forms,
+    uncorroborated,
 )
 
 
@@ -417,11 +421,20 @@ def test_name_bound_never_underestimates(query: str, listed: list[str]) -> None:
     for fid, (form, bound) in enumerate(zip(forms, bounds.tolist(), strict=True)):
         m = match_forms(q, form)
         assert m.value + m.rarity <= bound, (query, form.source)
-        # the weight cap keeps every name whose evidence and worth reach what is needed
-        evidence = np.linspace(-0.2, 0.2, len(forms))
-        kept, kept_evidence = table.hopeful(q, ids, evidence, m.value + m.rarity + evidence[fid])
+        # the weight cap keeps every name whose evidence and worth reach what is needed, and
+        # gives the most its evidence adds (spared; an unbacked entry's less what it costs)
+        spared = np.linspace(-0.2, 0.2, len(forms))
+        evidence = np.column_stack((spared, np.full(len(forms), -np.inf)))
+        need = m.value + m.rarity + spared[fid]
+        kept, kept_evidence = table.hopeful(q, ids, evidence, need, UNDATED_NAME)
         assert fid in kept.tolist(), (query, form.source)
-        assert kept_evidence.tolist() == evidence[kept].tolist()
+        assert kept_evidence.tolist() == spared[kept].tolist()
+        # an unbacked entry: its name also loses UNDATED_NAME's share, at most what it does
+        cost = -uncorroborated(m, dated=True) if m.value > 0 else 0.0
+        unbacked = evidence[:, ::-1].copy()
+        kept, kept_evidence = table.hopeful(q, ids, unbacked, need - cost, UNDATED_NAME)
+        assert fid in kept.tolist(), (query, form.source)
+        assert (kept_evidence <= spared[kept]).all()
 
 
 @settings(max_examples=200, deadline=None)
@@ -600,13 +613,29 @@ def test_a_common_name_is_capped_under_name_max() -> None:
     field = "NGUYEN<<VAN<AN<" + "B" * 24  # 39 letters: the field is full, its end cut off
     assert name_form(field).truncated
     table.add(2, name_form(field))
-    ids, nothing = np.arange(3), np.zeros(3)
-    common = table.hopeful(name_form("NGUYEN VAN AN"), ids, nothing, NAME_MAX - 0.01)
-    rare = table.hopeful(name_form("ZHAKYP TURSUNBAEV ABDRAKHMANOVICH"), ids, nothing, NAME_MAX)
-    assert common[0].tolist() == [2]
-    assert rare[0].tolist() == [1, 2]
-    assert table.hopeful(name_form(field), ids, nothing, NAME_MAX)[0].tolist() == [0, 1, 2]
-    assert table.hopeful(name_form(field), ids, nothing, NAME_MAX + 0.001)[0].tolist() == []
+    ids = np.arange(3)
+
+    def hopeful(name: str, need: float, unbacked: bool = False) -> list[int]:
+        nothing = np.zeros((3, 2))
+        nothing[:, 0 if unbacked else 1] = -np.inf
+        kept, _ = table.hopeful(name_form(name), ids, nothing, need, UNDATED_NAME)
+        return kept.tolist()  # type: ignore[no-any-return]
+
+    assert hopeful("NGUYEN VAN AN", NAME_MAX - 0.01) == [2]
+    assert hopeful("ZHAKYP TURSUNBAEV ABDRAKHMANOVICH", NAME_MAX) == [1, 2]
+    assert hopeful(field, NAME_MAX) == [0, 1, 2]
+    assert hopeful(field, NAME_MAX + 0.001) == []
+    # Dates that neither back nor spare a name cost a common one UNDATED_NAME times its
+    # shortfall more (the lighter name's weight bounds the information matched, as for the
+    # cap), a distinctive one nothing, a cut-off one nothing.
+    short = 1 - name_form("NGUYEN VAN AN").total_weight / DISTINCTIVE_INFO
+    cap = NAME_MAX - COMMON_PENALTY * short
+    assert short > 0
+    assert hopeful("NGUYEN VAN AN", cap - 0.001) == [0, 1, 2]
+    assert hopeful("NGUYEN VAN AN", cap - 0.001, unbacked=True) == [2]
+    assert hopeful("NGUYEN VAN AN", cap - UNDATED_NAME * short - 0.001, unbacked=True) == [0, 1, 2]
+    assert hopeful("NGUYEN VAN AN", cap - UNDATED_NAME * short + 0.001, unbacked=True) == [2]
+    assert hopeful("ZHAKYP TURSUNBAEV ABDRAKHMANOVICH", NAME_MAX, unbacked=True) == [1, 2]
 
 
 def test_entries_with_many_names_score_as_compare() -> None:
@@ -680,6 +709,69 @@ def test_dated_entries_score_as_compare(
         m.upsert(added)
         held.append(added)
     check(60)
+
+
+_POPULAR = ["NGUYEN VAN AN", "NGUYEN VAN ANH", "NGUYEN THI AN", "KIM MIN JUN", "KIM MIN JOON"]
+_OTHER_YEARS = [
+    ["1975-03-02"],  # his day, a digit of the year off: backs nothing, spares nothing
+    ["1985-03-12"],  # his year, a digit of the day off: spares a name spelt the same
+    ["1985-08-01", "1995-03-02"],  # an entry of two years: his, and a digit off
+    ["1975-03-02", "1976"],
+    ["1986"],
+]
+
+
+@pytest.mark.parametrize("big_posting", [index.BIG_POSTING, 2])
+def test_names_popular_in_the_travellers_nationality_lose_nothing(
+    big_posting: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Common names of Vietnam and Korea, listed with dates that back nothing (another year,
+    a digit off) and nationalities shared or not: a nationality in which the traveller's
+    name is popular backs no name, so such a name loses UNDATED_NAME's share before it is
+    scored (`NameTable.hopeful`), unless a date of his year spares it. What alerts is still
+    what compare says."""
+    monkeypatch.setattr(index, "BIG_POSTING", big_posting)
+    dates = _OTHER_YEARS + _DATE_CASES
+    entries = [
+        Entry(
+            f"p{k}",
+            Identity(
+                names=["".join(c.lower() if k >> i & 1 else c for i, c in enumerate(name))],
+                birth_dates=dates[k % len(dates)],
+                nationalities=[["VNM"], ["KOR"], ["KHM"], []][k % 4],
+            ),
+        )
+        for name in _POPULAR
+        for k in range(36)
+    ]
+    m = Matcher(entries)
+    alerts: set[str] = set()
+    for name in _POPULAR:
+        for nationalities in (["VNM"], ["KOR"], ["KHM"], []):
+            query = Identity(names=[name], birth_dates=["1985-03-02"], nationalities=nationalities)
+            alerts |= _alerts_as_compare(m, entries, query)
+    spared = {e.entry_id for e in entries if e.identity.birth_dates == _OTHER_YEARS[2]}
+    assert alerts & spared  # (a name spelt the same: his year spares it)
+
+
+def test_a_name_of_no_value_loses_nothing_under_a_threshold_evidence_reaches() -> None:
+    """A name matched with no value loses nothing for dates that do not back it
+    (`score.uncorroborated`): under a threshold its evidence alone reaches, the matcher does
+    not count UNDATED_NAME's share against it."""
+    query = Identity(
+        names=["NGUYEN VAN ZHAKYP TURSUNBAEV ABDRAKHMANOVICH"],
+        birth_dates=["1985-03-02"],
+        nationalities=["VNM"],
+    )
+    listed = Identity(
+        names=["NGUYEN VAN KOZLOV LEBEDEV VINOGRADOV"],  # two common words alike of five
+        birth_dates=["1975-03-02"],  # a digit off: it backs nothing
+        nationalities=["VNM"],  # where NGUYEN is popular: it backs nothing
+    )
+    want = compare(query, listed, threshold=0.02)
+    assert want.alert and want.features[0].value == 0.0  # (the name is worth nothing)
+    hits = Matcher([Entry("a", listed)], threshold=0.02).match(query)
+    assert [(h.entry_id, h.score) for h in hits] == [("a", want.score)]
 
 
 @settings(deadline=None)
