@@ -228,12 +228,12 @@ def date_rows(dates: Iterable[Date]) -> Array:
     return np.array([(y, m or 0, d or 0) for y, m, d in dates], dtype=np.int64).reshape(-1, 3)
 
 
-def query_blocks(dates: Iterable[Date]) -> Array:
+def query_blocks(dates: Iterable[Date], others: bool = True) -> Array:
     """The date blocks a traveller's dates reach, sorted (`kernels.query_blocks`): every
     block holding a name whose dates can add more than DOB_DIFFERENT, except the full dates
     a year apart or of another day filed under FULL_YEAR, which take DOB_CONFLICT off a name
-    whose cap cannot bear it."""
-    got: Array = kernels.query_blocks(date_rows(dates))
+    whose cap cannot bear it; without `others`, only those of his own years."""
+    got: Array = kernels.query_blocks(date_rows(dates), others)
     return got
 
 
@@ -246,11 +246,18 @@ def dated_blocks(dates: tuple[Date, ...], loose: bool) -> frozenset[int]:
 
 def entry_blocks(dates: Iterable[Date], loose: bool) -> frozenset[int]:
     """The blocks of `query_blocks`'s codes one listed entry belongs to, by its own dates
-    (`loose`: its name's cap bears DOB_CONFLICT, see `kernels.date_blocks`)."""
+    (`loose`: its name's cap bears DOB_CONFLICT, see `kernels.date_blocks`), and ALWAYS when
+    it has none or dates of several years: a date of the traveller's year spares its name
+    (`kernels.evidence_bounds`) whichever of its dates is worth most, and a traveller may
+    gather the blocks of his own years alone (`Matcher._own_years`)."""
     out: set[int] = set()
+    years = set()
     for y, m, d in dates:
+        years.add(y)
         if m is not None and d is not None:
             out.update((ON_DAY + _code((y, m, d)), y if loose else FULL_YEAR + y))
         else:
             out.add(y)
-    return frozenset(out) if out else frozenset((ALWAYS,))
+    if len(years) != 1:
+        out.add(ALWAYS)
+    return frozenset(out)

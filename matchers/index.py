@@ -50,14 +50,19 @@ from matchers.names import NameForm
 from matchers.normalize import sound_key
 from matchers.result import Hit, Listed
 from matchers.score import (
+    COMMON_PENALTY,
     CURVE,
     DEFAULT_THRESHOLD,
+    DISTINCTIVE_INFO,
     DOB_CONFLICT,
     DOB_DIFFERENT,
+    DOB_NEAR,
+    DOB_TYPO,
     FULL_CREDIT,
     NAME_FLOOR,
     NAME_MAX,
     NATIONALITY_SAME,
+    NATIONALITY_TYPICAL,
     SHORT_SIDE,
     SINGLE_WORD_FACTOR,
     UNDATED_NAME,
@@ -87,6 +92,8 @@ NAME_MATCHES = 65_536  # exact name scores remembered (see _name_match)
 MANY_ENTRIES = 16  # a name carried by this many entries keeps them split by date once matched
 REMEMBERED = 8  # so few candidate names are looked up among the remembered worths first
 SLACK = 1e-4  # scores are rounded to 4 places: a bound this close to the threshold may alert
+# The most a listed date of another year than the traveller's adds (`score._date_pair`).
+OTHER_YEAR = max(DOB_TYPO, DOB_NEAR, DOB_CONFLICT, DOB_DIFFERENT)
 # The similarity at which a word counts as matched (credit 0.5, see score.match_forms).
 WORD_MATCH = NAME_FLOOR + 0.5 * (FULL_CREDIT - NAME_FLOOR)
 
@@ -302,6 +309,12 @@ class _Reach:
         if self._set is None:
             self._set = frozenset(self._codes.tolist())
         return self._set
+
+
+def _typical(prepared: Prepared) -> list[list[str]]:
+    """For each name of a traveller, his nationalities in which it is a popular name (they
+    back no listed name: `score.typical_of`)."""
+    return [[c for c in sorted(prepared.nationalities) if popular_in(q, c)] for q in prepared.forms]
 
 
 def _reach(codes: Array | None) -> _Reach | None:
@@ -764,9 +777,38 @@ class Matcher:
         got = self._query_cache[form.source] = (np.array(small, dtype=np.int64), tuple(large))
         return got
 
-    def _codes(self, prepared: Prepared) -> Array | None:
-        """The date blocks a traveller's dates reach, sorted (None: every block)."""
-        return query_blocks(prepared.dates) if self._date_blocks and prepared.dates else None
+    def _blocks(self, prepared: Prepared, typical: list[list[str]]) -> list[Array | None]:
+        """The date blocks each name of a traveller reaches, sorted (None: every block):
+        those of his own years alone where that loses nothing (`_own_years`; `typical`:
+        for each name, his nationalities in which it is popular)."""
+        if not (self._date_blocks and prepared.dates):
+            return [None] * len(prepared.forms)
+        made: dict[bool, Array] = {}
+        out: list[Array | None] = []
+        for form, popular in zip(prepared.forms, typical, strict=True):
+            others = not self._own_years(form, prepared, popular)
+            got = made.get(others)
+            if got is None:
+                got = made[others] = query_blocks(prepared.dates, others)
+            out.append(got)
+        return out
+
+    def _own_years(self, form: NameForm, prepared: Prepared, typical: list[str]) -> bool:
+        """Whether no listed entry dated only in other years than the traveller's can alert
+        on this name of his, so that the date blocks of his own years are all it gathers.
+
+        Such an entry's dates neither back nor spare a name (a date of another year adds
+        OTHER_YEAR at most), and nor does a nationality of his in which his name is popular:
+        unless he holds another, its name loses UNDATED_NAME's share of what the lighter
+        name's weight leaves short of a distinctive name, as in `NameTable.hopeful`, which
+        for his weight may leave no alert within reach. (An entry of several years, which
+        his year may spare, is under ALWAYS: `evidence.entry_blocks`.)"""
+        if form.truncated or len(typical) < len(prepared.nationalities):
+            return False
+        nationality = max(NATIONALITY_TYPICAL, 0.0) if typical else 0.0
+        short = max(0.0, 1.0 - form.total_weight / DISTINCTIVE_INFO)
+        cap = NAME_MAX - (COMMON_PENALTY + self._undated_name) * short
+        return cap + OTHER_YEAR + nationality + kernels.SURE < self.threshold - SLACK
 
     def _loose(self, fids: Array) -> Array:
         """Whether each listed name may alert with a full date a year apart or of another
@@ -780,10 +822,15 @@ class Matcher:
         """A large posting's names as (date block, name id) pairs sorted by block."""
         return self._evidence.blocks(fids, self._loose(fids))
 
-    def _candidates(self, prepared: Prepared, codes: Array | None) -> tuple[list[Array], set[str]]:
-        """(listed names worth scoring per traveller name, entries to score on every name)."""
-        blocks = None if codes is None else (codes, self._split)
-        names = [self._candidate_names(form, blocks) for form in prepared.forms]
+    def _candidates(
+        self, prepared: Prepared, blocks: list[Array | None]
+    ) -> tuple[list[Array], set[str]]:
+        """(listed names worth scoring per traveller name, reaching `blocks` (its date
+        blocks, see `_blocks`), and the entries to score on every name)."""
+        names = [
+            self._candidate_names(form, None if codes is None else (codes, self._split))
+            for form, codes in zip(prepared.forms, blocks, strict=True)
+        ]
         documents: set[str] = set()
         for doc in prepared.documents | prepared.documents_ocr:
             documents |= self._documents.get(doc, set())
@@ -791,14 +838,13 @@ class Matcher:
 
     def candidates(self, prepared: Prepared) -> set[str]:
         """Entry ids worth scoring for a prepared traveller (a small superset of the hits)."""
-        codes = self._codes(prepared)
-        names, documents = self._candidates(prepared, codes)
-        reach = _reach(codes)
+        blocks = self._blocks(prepared, _typical(prepared))
+        names, documents = self._candidates(prepared, blocks)
         return {
             eid
-            for fids in names
+            for fids, codes in zip(names, blocks, strict=True)
             for fid in fids.tolist()
-            for eid in self._entries_reaching(fid, reach)
+            for eid in self._entries_reaching(fid, _reach(codes))
         } | documents
 
     def _entries_reaching(self, fid: int, codes: _Reach | None) -> Iterable[str]:
@@ -857,9 +903,9 @@ class Matcher:
         """Every entry scoring at or above the threshold, best first (`stats`, if given, is
         filled with how much work it took, for the worker's metrics)."""
         prepared = prepare(identity)
-        codes = self._codes(prepared)
-        candidates, documents = self._candidates(prepared, codes)
-        reach = _reach(codes)
+        typical = _typical(prepared)
+        blocks = self._blocks(prepared, typical)
+        candidates, documents = self._candidates(prepared, blocks)
         scored_names = 0
         # Each listed name is scored once per traveller name, and only if the bounds on what
         # its entries' other evidence (matchers.evidence) and the name (matchers.bound) can
@@ -869,13 +915,13 @@ class Matcher:
         # `valued_match`), and aligned in Python (`match_forms`, tens of microseconds) only
         # if it may alert: to word the alert. By the id of each stand-in, its name's id.
         stand_ins: dict[int, int] = {}
-        for q, fids in zip(prepared.forms, candidates, strict=True):
+        named = zip(prepared.forms, candidates, typical, blocks, strict=True)
+        for q, fids, popular, codes in named:
             if not len(fids):
                 continue
             order = fids
-            # (his nationalities in which his name is popular back no listed name)
-            typical = [c for c in prepared.nationalities if popular_in(q, c)]
-            evidence = self._evidence.upper_bounds(prepared, order, typical)
+            reach = _reach(codes)
+            evidence = self._evidence.upper_bounds(prepared, order, popular)
             order, evidence = self._table.hopeful(
                 q, order, evidence, self.threshold - SLACK, self._undated_name
             )

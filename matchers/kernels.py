@@ -277,8 +277,9 @@ def date_blocks(fids: Array, loose: Array, records: Array, pool: Array) -> tuple
     """The names `fids` under the date blocks of `EvidenceTable.blocks`, as (block, name id)
     pairs sorted by block: each full date a name carries (ON_DAY + its code), the year of
     each date (year alone; FULL_YEAR + year for a full date of a name not `loose`, see
-    `query_blocks`), and ALWAYS for a name with an undated entry. A name with more dates than
-    its slots has them sorted in the pool, so each of its year blocks is written once."""
+    `query_blocks`), and ALWAYS for a name with an undated entry or an entry dated in
+    several years (see `evidence.entry_blocks`). A name with more dates than its slots has
+    them sorted in the pool, so each of its year blocks is written once."""
     total = 0
     for f in fids:
         r = records[f]
@@ -289,7 +290,7 @@ def date_blocks(fids: Array, loose: Array, records: Array, pool: Array) -> tuple
     for i in range(len(fids)):
         f = fids[i]
         r = records[f]
-        if r.flags & UNDATED:
+        if r.flags & (UNDATED | MIXED_YEARS):
             codes[n], ids[n] = ALWAYS, f
             n += 1
         many = (r.flags & MANY) != 0
@@ -318,14 +319,16 @@ def date_blocks(fids: Array, loose: Array, records: Array, pool: Array) -> tuple
 
 
 @njit(cache=True, nogil=True)
-def query_blocks(dates: Array) -> Array:
+def query_blocks(dates: Array, others: bool) -> Array:
     """The blocks of `date_blocks` holding every name whose dates can add more than
     DOB_DIFFERENT against the traveller's `dates` ((year, month, day) rows, 0 unknown),
     sorted: ALWAYS; the years one apart or equal; for a full date, itself, its day and month
     swapped, and every valid date one digit apart (a typo); for a date short of a day,
     FULL_YEAR + those years too. Against his full date a listed full date of another day,
     or a year apart, takes DOB_CONFLICT off: only a name whose cap bears it (`date_blocks`'
-    `loose`) can still alert so, and only such a name is filed under the year itself."""
+    `loose`) can still alert so, and only such a name is filed under the year itself.
+    Without `others`, only the blocks of his own years (and ALWAYS: see
+    `Matcher._own_years`)."""
     out = np.empty(1 + len(dates) * (6 + 2 + 9 * 8), dtype=np.int64)
     out[0] = ALWAYS
     n = 1
@@ -361,7 +364,22 @@ def query_blocks(dates: Array) -> Array:
                 if day != d and 1 <= day <= 31:
                     out[n] = ON_DAY + y * 10_000 + m * 100 + day
                     n += 1
-    return np.unique(out[:n])
+    codes = np.unique(out[:n])
+    if others:
+        return codes
+    keep = np.zeros(len(codes), dtype=np.bool_)
+    for i in range(len(codes)):
+        code = codes[i]
+        if code >= ON_DAY:
+            year = (code - ON_DAY) // 10_000
+        elif code >= FULL_YEAR:
+            year = code - FULL_YEAR
+        else:
+            year = code  # (ALWAYS is no year)
+        keep[i] = code == ALWAYS
+        for k in range(len(dates)):
+            keep[i] |= dates[k, 0] == year
+    return codes[keep]
 
 
 @njit(cache=True, nogil=True)

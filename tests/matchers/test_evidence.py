@@ -15,6 +15,7 @@ from matchers.score import (
     DOB_DIFFERENT,
     NATIONALITY_DIFFERENT,
     NATIONALITY_SAME,
+    Date,
     Prepared,
     _corroborated,
     _date_pair,
@@ -50,6 +51,11 @@ def _blocks(table: EvidenceTable, fids: list[int], loose: bool = False) -> dict[
     for code, fid in zip(codes.tolist(), names.tolist(), strict=True):
         out.setdefault(code, []).append(fid)
     return out
+
+
+def _apart(dates: list[Date], loose: bool) -> set[int]:
+    """The blocks of entries of one date each."""
+    return set().union(*(entry_blocks([date], loose) for date in dates))
 
 
 def _evidence(query: Identity, listed: Identity) -> float:
@@ -193,8 +199,8 @@ def test_a_name_with_more_dates_than_slots_is_bounded_by_its_closest_date() -> N
     # It sits in the blocks of each of its dates (not in ALWAYS: it has no undated entry).
     dates = [prepare(Identity(names=["A"], birth_dates=[d])).dates[0] for d in many]
     for loose in (False, True):
-        assert set(_blocks(table, [0], loose)) == entry_blocks([*dates, (1985, 3, 2)], loose)
-    assert ALWAYS not in entry_blocks(dates, False)
+        assert set(_blocks(table, [0], loose)) == _apart([*dates, (1985, 3, 2)], loose)
+    assert ALWAYS not in _apart(dates, False)
     table.reset(0)
     table.add(0, prepare(Identity(names=["A B"], birth_dates=["1940-01-01"])))
     assert _most(table, traveller, [0]) == [DOB_DIFFERENT]
@@ -214,12 +220,12 @@ def test_the_blocks_of_a_name_with_many_dates_follow_its_dates() -> None:
 
     table.reset(0)
     filed = file(["1960-01-01", "1971-05-05", "1985-11-30"])
-    assert set(_blocks(table, [0])) == entry_blocks(filed, False)
+    assert set(_blocks(table, [0])) == _apart(filed, False)
     filed += file(["1999-09-09"])
-    assert set(_blocks(table, [0])) == entry_blocks(filed, False)
+    assert set(_blocks(table, [0])) == _apart(filed, False)
     table.reset(0)
     filed = file(["1940-01-01", "1941-02-02", "1942-03-03"])
-    assert set(_blocks(table, [0])) == entry_blocks(filed, False)
+    assert set(_blocks(table, [0])) == _apart(filed, False)
 
 
 @settings(max_examples=200, deadline=None)
@@ -359,8 +365,9 @@ def _assert_the_best_date_is_found(query: str | list[str], listed: list[str]) ->
 @example("1985", "1984-03-12")  # the traveller's year only
 def test_the_blocks_reach_exactly_the_dates_worth_reaching(query: str, listed: str) -> None:
     """A traveller's date reaches a block of a listed date exactly when the date adds more
-    than DOB_CONFLICT, or, for a loose name, more than DOB_DIFFERENT; and a name's blocks are
-    its entries' blocks."""
+    than DOB_CONFLICT, or, for a loose name, more than DOB_DIFFERENT; the blocks of his own
+    years alone, exactly when it is also of his year; and a name's blocks are its entries'
+    blocks."""
     q = prepare(Identity(names=["A"], birth_dates=[query])).dates[0]
     d = prepare(Identity(names=["A"], birth_dates=[listed])).dates[0]
     value = _date_pair(q, d)[0]
@@ -372,3 +379,5 @@ def test_the_blocks_reach_exactly_the_dates_worth_reaching(query: str, listed: s
         reached = bool(entry_blocks([d], loose) & set(query_blocks([q]).tolist()))
         floor = DOB_DIFFERENT if loose else DOB_CONFLICT
         assert reached == (value > floor), (query, listed, value, loose)
+        own = bool(entry_blocks([d], loose) & set(query_blocks([q], others=False).tolist()))
+        assert own == (reached and q[0] == d[0]), (query, listed, loose)

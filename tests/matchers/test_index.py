@@ -10,7 +10,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from matchers import Hit, Identity, Matcher, compare, index, kernels
+from matchers import Hit, Identity, Matcher, MatchStats, compare, index, kernels
 from matchers.bound import NameTable
 from matchers.index import _BlockStore, _Postings, _union
 from matchers.names import NameForm, name_form
@@ -25,6 +25,7 @@ from matchers.score import (
     NameMatch,
     _unit_similarity,
     match_forms,
+    prepare,
     uncorroborated,
 )
 
@@ -752,6 +753,71 @@ def test_names_popular_in_the_travellers_nationality_lose_nothing(
             alerts |= _alerts_as_compare(m, entries, query)
     spared = {e.entry_id for e in entries if e.identity.birth_dates == _OTHER_YEARS[2]}
     assert alerts & spared  # (a name spelt the same: his year spares it)
+
+
+@pytest.mark.parametrize(
+    ("name", "alerts"),
+    [("NGUYEN TRAN HUNG PAVLOV", True), ("NGUYEN PHAM HUNG LINH", False)],  # weights 1.427, 1.424
+)
+def test_a_traveller_gathers_other_years_only_where_they_may_alert(
+    name: str, alerts: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name popular in the traveller's one nationality gathers the date blocks of his own
+    years alone when its weight leaves an entry dated in other years no alert (`Matcher.
+    _own_years`): at the edge, one name a little heavier still alerts on its namesakes born
+    a digit of the year off, and one a little lighter gathers none of them; an entry of two
+    years, his among them, is reached either way."""
+    monkeypatch.setattr(index, "BIG_POSTING", 2)  # (every posting split into date blocks)
+    typos = [["1975-03-02"], ["1984-03-02"]]  # a digit of the year off
+    dates = [*typos, ["1986"], ["1985-08-01", "1995-03-02"], ["1985-03-02"], ["1960-01-01"]]
+    entries = [
+        Entry(
+            f"n{k}",
+            Identity(
+                names=["".join(c.lower() if k >> i & 1 else c for i, c in enumerate(name))],
+                birth_dates=dates[k % len(dates)],
+                nationalities=["VNM"],
+            ),
+        )
+        for k in range(12)
+    ]
+    m = Matcher(entries)
+    query = Identity(names=[name], birth_dates=["1985-03-02"], nationalities=["VNM"])
+    got = _alerts_as_compare(m, entries, query)
+    apart = {e.entry_id for e in entries if e.identity.birth_dates in typos}
+    assert (apart <= got) if alerts else not (apart & got)
+    assert {e.entry_id for e in entries if len(e.identity.birth_dates) == 2} <= got
+    # what is retrieved: every entry but those born 25 years apart, or those of his year
+    own = [e for e in entries if any(d[:4] == "1985" for d in e.identity.birth_dates)]
+    near = [e for e in entries if e.identity.birth_dates != ["1960-01-01"]]
+    stats = MatchStats()
+    m.match(query, stats)
+    assert stats.retrieved == len(near if alerts else own)
+
+
+def test_each_name_of_a_traveller_gathers_the_years_it_needs() -> None:
+    """A traveller of two names, one popular in his nationality and light (his own years
+    suffice for it), one distinctive (every year a digit off may alert): each gathers its
+    own date blocks, and the entries of a name carried by many (split by date) are those
+    its blocks reach."""
+    light, heavy = "NGUYEN PHAM HUNG LINH", "ZHAKYP TURSUNBAEV"
+    dates = [["1975-03-02"], ["1984-03-02"], ["1985-03-02"], ["1960-01-01"]]
+    entries = [
+        Entry(f"{name[0]}{k}", Identity(names=[name], birth_dates=born, nationalities=["VNM"]))
+        for name in (light, heavy)
+        for k, born in enumerate(dates * (index.MANY_ENTRIES // 4 + 1))
+    ]
+    m = Matcher(entries)
+    assert len(m._entry_blocks) == 2  # (both names' entries split by date)
+    for names in ([light, heavy], [heavy, light]):
+        query = Identity(names=names, birth_dates=["1985-03-02"], nationalities=["VNM"])
+        got = _alerts_as_compare(m, entries, query)
+        near = {e.entry_id for e in entries if e.identity.birth_dates != dates[3]}
+        assert {eid for eid in near if eid[0] == "Z"} <= got
+        # retrieved: the light name's namesakes of his year, the heavy one's of every year
+        # a digit off
+        own = {eid for eid in near if eid[0] == "Z" or int(eid[1:]) % 4 == 2}
+        assert m.candidates(prepare(query)) == own
 
 
 def test_a_name_of_no_value_loses_nothing_under_a_threshold_evidence_reaches() -> None:
