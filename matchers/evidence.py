@@ -19,6 +19,14 @@ slots and the pool the date bound is exact (`score._date_pair` rule for rule, in
 pass over the names: `kernels.evidence_bounds`): two full dates of one year but different
 days take DOB_CONFLICT off. A listed nationality the traveller does not hold takes
 NATIONALITY_DIFFERENT off. The bound never underestimates `score._features`.
+
+A name's entries are bounded in two kinds: those whose evidence may back the name (a date
+of its month or closer, a nationality in which the traveller's name is not a popular one)
+or spares it (no date, or one of the traveller's year: the names may be spelt the same),
+and the rest, whose name also loses UNDATED_NAME's share of its shortfall when it is scored
+(`score.uncorroborated`): on a large list most of a traveller's candidates are namesakes
+born in other years, and that share rules out most of them before their names are compared
+(`NameTable.hopeful`).
 """
 
 from __future__ import annotations

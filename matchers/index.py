@@ -24,12 +24,13 @@ Names are filed once however many entries carry them. A posting of many names is
 the birth dates its names carry (`matchers.evidence` blocks: at `warm`, or on first use
 after a name's dates change), and so are the entries of a name carried by many: a traveller
 with a full date of birth gathers only the names and entries born that day, a digit apart,
-or within a year when the name could alert even so. The candidate names of a traveller name
-are valued all at once (`matchers.bound`: a bound, then the exact name worth where the bound
-leaves a chance, compiled; a few names' worths are remembered); only those whose worth and
-evidence can reach an alert are scored, as `compare` scores them, from the similarity and
-information the exact worth came from; `match_forms` aligns the words only of a name that
-may alert, to word the alert.
+or within a year when the name could alert even so, and of his own years alone when his
+name is too common for a namesake whose dates back nothing to alert (`_own_years`). The
+candidate names of a traveller name are valued all at once (`matchers.bound`: a bound, then
+the exact name worth where the bound leaves a chance, compiled; a few names' worths are
+remembered); only those whose worth and evidence can reach an alert are scored, as
+`compare` scores them, from the similarity and information the exact worth came from;
+`match_forms` aligns the words only of a name that may alert, to word the alert.
 """
 
 from __future__ import annotations
