@@ -204,20 +204,35 @@ def evidence_bounds(
                 if code < 10_000:
                     continue  # year 0: an empty slot
                 y, m, d = code // 10_000, code // 100 % 100, code % 100
-                best, year = -np.inf, False
+                best = -np.inf
                 for k in range(len(dates)):
                     best = max(best, date_value(dates[k, 0], dates[k, 1], dates[k, 2], y, m, d))
-                    year |= dates[k, 0] == y
+                year = _his_year(dates, y)
                 same_year |= year
-                if year or best >= DATE_BACKS:
-                    spared = max(spared, best)
-                else:
-                    unbacked = max(unbacked, best)
+                spared, unbacked = _counted(spared, unbacked, best, year or best >= DATE_BACKS)
         if backed[i] or (same_year and r.flags & MIXED_YEARS):
             spared, unbacked = max(spared, unbacked), -np.inf
         out[i, 0] = spared + nationality[i]  # (-inf stays -inf)
         out[i, 1] = unbacked + nationality[i]
     return out
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _his_year(dates: Array, year: int) -> bool:
+    """Whether `year` is the year of one of the traveller's `dates` (a listed date of it
+    spares a name: `evidence_bounds`)."""
+    found = False
+    for k in range(len(dates)):
+        found |= dates[k, 0] == year
+    return found
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _counted(spared: float, unbacked: float, value: float, spares: bool) -> tuple[float, float]:
+    """(spared, unbacked) with one listed date's value counted in its kind."""
+    if spares:
+        return max(spared, value), unbacked
+    return spared, max(unbacked, value)
 
 
 @njit(cache=True, nogil=True)
@@ -240,14 +255,9 @@ def _pool_value(
         while p < end and pool[p] < last:
             y, m, d = pool[p] // 10_000, pool[p] // 100 % 100, pool[p] % 100
             value = date_value(qy, qm, qd, y, m, d)
-            year = False
-            for j in range(len(dates)):
-                year |= dates[j, 0] == y
+            year = _his_year(dates, y)
             same_year |= year
-            if year or value >= DATE_BACKS:
-                spared = max(spared, value)
-            else:
-                unbacked = max(unbacked, value)
+            spared, unbacked = _counted(spared, unbacked, value, year or value >= DATE_BACKS)
             p += 1
         if spared >= DOB_EXACT:
             return spared, -np.inf, same_year  # (nothing is worth more)
@@ -261,13 +271,9 @@ def _pool_value(
             while p < end and by_day[p] < day + 10_000:
                 y = by_day[p] % 10_000
                 value = date_value(qy, qm, qd, y, qm, qd)
-                year = False
-                for j in range(len(dates)):
-                    year |= dates[j, 0] == y  # (of another date of his)
-                if year:
-                    spared = max(spared, value)
-                else:  # (a year one digit off is DOB_TYPO: it backs nothing)
-                    unbacked = max(unbacked, value)
+                # (his year: of another date of his; else a year one digit off, DOB_TYPO,
+                # which backs nothing)
+                spared, unbacked = _counted(spared, unbacked, value, _his_year(dates, y))
                 p += 1
     return spared, unbacked, same_year
 

@@ -712,6 +712,24 @@ def test_dated_entries_score_as_compare(
     check(60)
 
 
+def _namesakes(
+    name: str, dates: list[list[str]], countries: list[list[str]], count: int, tag: str
+) -> list[Entry]:
+    """`count` entries of a name, each spelt in its own mix of upper and lower case (a
+    distinct listed name each), with the dates and nationalities taken in turn."""
+    return [
+        Entry(
+            f"{tag}{k}",
+            Identity(
+                names=["".join(c.lower() if k >> i & 1 else c for i, c in enumerate(name))],
+                birth_dates=dates[k % len(dates)],
+                nationalities=countries[k % len(countries)],
+            ),
+        )
+        for k in range(count)
+    ]
+
+
 _POPULAR = ["NGUYEN VAN AN", "NGUYEN VAN ANH", "NGUYEN THI AN", "KIM MIN JUN", "KIM MIN JOON"]
 _OTHER_YEARS = [
     ["1975-03-02"],  # his day, a digit of the year off: backs nothing, spares nothing
@@ -733,17 +751,11 @@ def test_names_popular_in_the_travellers_nationality_lose_nothing(
     what compare says."""
     monkeypatch.setattr(index, "BIG_POSTING", big_posting)
     dates = _OTHER_YEARS + _DATE_CASES
+    countries = [["VNM"], ["KOR"], ["KHM"], []]
     entries = [
-        Entry(
-            f"p{k}",
-            Identity(
-                names=["".join(c.lower() if k >> i & 1 else c for i, c in enumerate(name))],
-                birth_dates=dates[k % len(dates)],
-                nationalities=[["VNM"], ["KOR"], ["KHM"], []][k % 4],
-            ),
-        )
-        for name in _POPULAR
-        for k in range(36)
+        entry
+        for n, name in enumerate(_POPULAR)
+        for entry in _namesakes(name, dates, countries, 36, f"p{n}-")
     ]
     m = Matcher(entries)
     alerts: set[str] = set()
@@ -770,17 +782,7 @@ def test_a_traveller_gathers_other_years_only_where_they_may_alert(
     monkeypatch.setattr(index, "BIG_POSTING", 2)  # (every posting split into date blocks)
     typos = [["1975-03-02"], ["1984-03-02"]]  # a digit of the year off
     dates = [*typos, ["1986"], ["1985-08-01", "1995-03-02"], ["1985-03-02"], ["1960-01-01"]]
-    entries = [
-        Entry(
-            f"n{k}",
-            Identity(
-                names=["".join(c.lower() if k >> i & 1 else c for i, c in enumerate(name))],
-                birth_dates=dates[k % len(dates)],
-                nationalities=["VNM"],
-            ),
-        )
-        for k in range(12)
-    ]
+    entries = _namesakes(name, dates, [["VNM"]], 12, "n")
     m = Matcher(entries)
     query = Identity(names=[name], birth_dates=["1985-03-02"], nationalities=["VNM"])
     got = _alerts_as_compare(m, entries, query)
