@@ -675,7 +675,7 @@ class Matcher:
             ids, codes, names, np.array([[0, len(codes)]]), query_blocks(traveller.dates)
         )
         self._table.hopeful(traveller.forms[0], ids, evidence, self.threshold, UNDATED_NAME)
-        self._table.upper_bounds(traveller.forms[0], ids, evidence[:, 0])
+        self._table.upper_bounds(traveller.forms[0], ids, evidence[:, 0].copy())  # (as match)
         if self._date_blocks:
             for postings in (self._pairs, self._other_pairs, self._words, self._solo):
                 postings.split_large(self._split)

@@ -382,9 +382,7 @@ def query_blocks(dates: Array, others: bool) -> Array:
             year = code - FULL_YEAR
         else:
             year = code  # (ALWAYS is no year)
-        keep[i] = code == ALWAYS
-        for k in range(len(dates)):
-            keep[i] |= dates[k, 0] == year
+        keep[i] = code == ALWAYS or _his_year(dates, year)
     return codes[keep]
 
 
