@@ -310,13 +310,18 @@ class NameTable:
         leaves. A traveller with a common name cannot reach NAME_MAX against anyone. So for
         the entries whose dates neither back nor spare the name (`evidence`'s unbacked
         column, see `EvidenceTable.upper_bounds`): their name also loses `undated_name`
-        times that shortfall (`score.uncorroborated`; 0: it is not counted). A cut-off MRZ
-        name, on either side, is capped by NAME_MAX alone (its last word may be the start of
-        any longer one) and loses nothing."""
+        times that shortfall (`score.uncorroborated`; 0: it is not counted), and so it does
+        for those whose date shares only his year, unless the two names may be spelt the
+        same (a word of the listed name in no unit spelt as one of the traveller's says they
+        cannot). A cut-off MRZ name, on either side, is capped by NAME_MAX alone (its last
+        word may be the start of any longer one) and loses nothing."""
+        ids = self._spelling_ids
+        spelt = {ids.get(s, -1) for u in query.units for s in u.spellings}
         return kernels.hopeful(
             fids,
             evidence,
             np.inf if query.truncated else float(query.total_weight),
+            np.array(sorted(spelt), dtype=np.int64),
             self._name_at.data,
             self._names.data,
             need,

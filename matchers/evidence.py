@@ -20,13 +20,14 @@ pass over the names: `kernels.evidence_bounds`): two full dates of one year but 
 days take DOB_CONFLICT off. A listed nationality the traveller does not hold takes
 NATIONALITY_DIFFERENT off. The bound never underestimates `score._features`.
 
-A name's entries are bounded in two kinds: those whose evidence may back the name (a date
-of its month or closer, a nationality in which the traveller's name is not a popular one)
-or spares it (no date, or one of the traveller's year: the names may be spelt the same),
-and the rest, whose name also loses UNDATED_NAME's share of its shortfall when it is scored
-(`score.uncorroborated`): on a large list most of a traveller's candidates are namesakes
-born in other years, and that share rules out most of them before their names are compared
-(`NameTable.hopeful`).
+A name's entries are bounded in three kinds: those whose evidence may back the name (a
+date of its month or closer, a nationality in which the traveller's name is not a popular
+one) or that have no date; those with a date of the traveller's year, which spares the
+name only if the two are spelt the same; and the rest, whose name also loses UNDATED_NAME's
+share of its shortfall when it is scored (`score.uncorroborated`), as a year entry's does
+when the names are spelt otherwise. On a large list most of a traveller's candidates are
+namesakes born in other years or spelt a little differently, and that share rules out most
+of them before their names are compared (`NameTable.hopeful`).
 """
 
 from __future__ import annotations
@@ -168,10 +169,11 @@ class EvidenceTable:
 
     def upper_bounds(self, query: Prepared, fids: Array, typical: Iterable[str] = ()) -> Array:
         """For each name id, the most its entries' dates of birth and nationality can add,
-        as a row (spared, unbacked): by the entries whose evidence backs or spares the
-        name, and by those that cost it UNDATED_NAME's share (`kernels.evidence_bounds`;
-        -inf: no such entry). `typical`: the traveller's nationalities in which his name
-        is a popular one (`score.popular_in`: shared, they back nothing)."""
+        as a row (spared, year, unbacked): by the entries whose evidence backs the name or
+        that have no date, by those with a date of the traveller's year, and by the rest,
+        which cost it UNDATED_NAME's share (`kernels.evidence_bounds`; -inf: no such entry).
+        `typical`: the traveller's nationalities in which his name is a popular one
+        (`score.popular_in`: shared, they back nothing)."""
         countries = sorted(query.nationalities)
         codes = [self._country_ids.get(c, -1) for c in countries]
         telling = [c not in typical for c in countries]

@@ -91,6 +91,7 @@ MANY = 2  # more distinct dates than SLOTS (all of them in the pool)
 STATELESS = 4  # an entry carrying the name has no nationality
 MANY_NATIONALITIES = 8  # more distinct nationalities than NATIONALITY_SLOTS
 MIXED_YEARS = 16  # an entry carrying the name has dates of several years
+SPARED, YEAR, UNBACKED = 0, 1, 2  # the columns of evidence_bounds' rows
 
 
 @njit(cache=True, nogil=True)
@@ -136,14 +137,16 @@ def evidence_bounds(
     by_day: Array,
 ) -> Array:
     """For each name id, the most its entries' birth dates and nationality can add: as a
-    row (spared, unbacked), each -inf where no entry is of its kind.
+    row (spared, year, unbacked; columns SPARED, YEAR, UNBACKED), each -inf where no entry
+    is of its kind.
 
     An entry whose evidence backs the name (a date of its month or closer, a telling
-    nationality: `score._corroborated`), or spares it (an undated entry, a date of the
-    traveller's year: the two names may be spelt the same, `score.uncorroborated`), counts
-    in `spared`. One whose dates neither back nor spare it counts in `unbacked`: its name
-    loses UNDATED_NAME's share too (`hopeful`). The rows' larger value is the old bound,
-    the most any entry adds.
+    nationality: `score._corroborated`), or that has no date (its name loses nothing for
+    dates, `score.uncorroborated`), counts in `spared`. One with a date of the traveller's
+    year that does not back it counts in `year`: it spares the name only if the two names
+    are spelt the same (`hopeful` tells when they cannot be). One whose dates neither back
+    nor spare it counts in `unbacked`: its name loses UNDATED_NAME's share too (`hopeful`).
+    The rows' largest value is the old bound, the most any entry adds.
 
     `dates` holds the traveller's dates as (year, month, day) rows, 0 unknown; `countries`
     his nationality codes, `telling[k]` False for a nationality in which his name is a
@@ -153,13 +156,14 @@ def evidence_bounds(
     year * 10,000 + month * 100 + day from `start` (its `dates`), sorted, and the same dates
     as (month * 100 + day) * 10,000 + year, sorted, in `by_day`, and the days of the year
     among them as bit masks, its `days` (see `EvidenceTable._write_pool` and `_pool_value`).
-    A name one of whose entries has dates of several years (MIXED_YEARS) is spared by any
-    date of the traveller's year: that entry may hold it.
+    A name one of whose entries has dates of several years (MIXED_YEARS) counts every
+    unbacked date in `year` once one of its dates is of the traveller's year: that entry
+    may hold it.
 
     Nationalities first, in a pass of their own: it is short, so the cache misses of many
     records are under way at once, and the dates' pass finds them cached.
     """
-    out = np.empty((len(fids), 2))
+    out = np.empty((len(fids), 3))
     nationality = np.empty(len(fids))
     backed = np.empty(len(fids), dtype=np.bool_)
     for i in range(len(fids)):
@@ -186,19 +190,19 @@ def evidence_bounds(
                 value = NATIONALITY_DIFFERENT
         nationality[i], backed[i] = value, backs
     if len(dates) == 0:  # nothing dated: nothing backs a name, and nothing costs it
-        out[:, 0] = nationality
-        out[:, 1] = -np.inf
+        out[:, SPARED] = nationality
+        out[:, YEAR] = out[:, UNBACKED] = -np.inf
         return out
     for i in range(len(fids)):
         r = records[fids[i]]
-        spared = 0.0 if r.flags & UNDATED else -np.inf
+        kinds = (0.0 if r.flags & UNDATED else -np.inf, -np.inf, -np.inf)
         if r.flags & MANY:
             start = r.dates[0]
-            spared, unbacked, same_year = _pool_value(
-                dates, pool, by_day, r.days, start, start + r.dates[1], spared
+            kinds, same_year = _pool_value(
+                dates, pool, by_day, r.days, start, start + r.dates[1], kinds
             )
         else:
-            unbacked, same_year = -np.inf, False
+            same_year = False
             for s in range(SLOTS):
                 code = r.dates[s]
                 if code < 10_000:
@@ -209,11 +213,15 @@ def evidence_bounds(
                     best = max(best, date_value(dates[k, 0], dates[k, 1], dates[k, 2], y, m, d))
                 year = _his_year(dates, y)
                 same_year |= year
-                spared, unbacked = _counted(spared, unbacked, best, year or best >= DATE_BACKS)
-        if backed[i] or (same_year and r.flags & MIXED_YEARS):
-            spared, unbacked = max(spared, unbacked), -np.inf
-        out[i, 0] = spared + nationality[i]  # (-inf stays -inf)
-        out[i, 1] = unbacked + nationality[i]
+                kinds = _counted(kinds, best, year)
+        spared, year_, unbacked = kinds
+        if backed[i]:
+            spared, year_, unbacked = max(spared, year_, unbacked), -np.inf, -np.inf
+        elif same_year and r.flags & MIXED_YEARS:
+            year_, unbacked = max(year_, unbacked), -np.inf
+        out[i, SPARED] = spared + nationality[i]  # (-inf stays -inf)
+        out[i, YEAR] = year_ + nationality[i]
+        out[i, UNBACKED] = unbacked + nationality[i]
     return out
 
 
@@ -228,27 +236,40 @@ def _his_year(dates: Array, year: int) -> bool:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _counted(spared: float, unbacked: float, value: float, spares: bool) -> tuple[float, float]:
-    """(spared, unbacked) with one listed date's value counted in its kind."""
-    if spares:
-        return max(spared, value), unbacked
-    return spared, max(unbacked, value)
+def _counted(
+    kinds: tuple[float, float, float], value: float, his_year: bool
+) -> tuple[float, float, float]:
+    """(spared, year, unbacked) with one listed date's value counted in its kind: spared
+    if it backs the name, else year if it is of the traveller's year, else unbacked."""
+    spared, year, unbacked = kinds
+    if value >= DATE_BACKS:
+        return max(spared, value), year, unbacked
+    if his_year:
+        return spared, max(year, value), unbacked
+    return spared, year, max(unbacked, value)
 
 
 @njit(cache=True, nogil=True)
 def _pool_value(
-    dates: Array, pool: Array, by_day: Array, days: Array, start: int, end: int, spared: float
-) -> tuple[float, float, bool]:
-    """`evidence_bounds`' (spared, unbacked) of the traveller's `dates` against a name's
-    dates, `pool[start:end]` sorted by year and the same dates in `by_day` sorted by day
-    (`spared`: what its undated entries give), and whether one is of his year.
+    dates: Array,
+    pool: Array,
+    by_day: Array,
+    days: Array,
+    start: int,
+    end: int,
+    kinds: tuple[float, float, float],
+) -> tuple[tuple[float, float, float], bool]:
+    """`evidence_bounds`' (spared, year, unbacked) of the traveller's `dates` against a
+    name's dates, `pool[start:end]` sorted by year and the same dates in `by_day` sorted by
+    day (`kinds`: what its undated entries give), and whether one is of his year.
 
     Only a date of his year or one apart, or of his day and month (a year one digit off),
     is worth more than DOB_DIFFERENT (unbacked: another year): those are searched for, the
     second only while the first leave the best under DOB_TYPO and the name's days (`days`:
     its bit masks) hold his, and neither once his own date is found.
     """
-    unbacked, same_year = DOB_DIFFERENT, False
+    kinds = (kinds[0], kinds[1], DOB_DIFFERENT)
+    same_year = False
     for k in range(len(dates)):
         qy, qm, qd = dates[k, 0], dates[k, 1], dates[k, 2]
         p, last = _first_at_least(pool, start, end, (qy - 1) * 10_000), (qy + 2) * 10_000
@@ -257,11 +278,11 @@ def _pool_value(
             value = date_value(qy, qm, qd, y, m, d)
             year = _his_year(dates, y)
             same_year |= year
-            spared, unbacked = _counted(spared, unbacked, value, year or value >= DATE_BACKS)
+            kinds = _counted(kinds, value, year)
             p += 1
-        if spared >= DOB_EXACT:
-            return spared, -np.inf, same_year  # (nothing is worth more)
-        best = max(spared, unbacked)
+        if kinds[SPARED] >= DOB_EXACT:
+            return (kinds[SPARED], -np.inf, -np.inf), same_year  # (nothing is worth more)
+        best = max(kinds[SPARED], kinds[YEAR], kinds[UNBACKED])
         if qm > 0 and qd > 0 and best < DOB_TYPO:  # (a date of his day is worth DOB_TYPO at most)
             bit = (qm - 1) * 31 + qd - 1
             if 0 <= bit < 64 * DAY_WORDS and not (days[bit >> 6] >> np.uint64(bit & 63)) & 1:
@@ -273,9 +294,9 @@ def _pool_value(
                 value = date_value(qy, qm, qd, y, qm, qd)
                 # (his year: of another date of his; else a year one digit off, DOB_TYPO,
                 # which backs nothing)
-                spared, unbacked = _counted(spared, unbacked, value, _his_year(dates, y))
+                kinds = _counted(kinds, value, _his_year(dates, y))
                 p += 1
-    return spared, unbacked, same_year
+    return kinds, same_year
 
 
 @njit(cache=True, nogil=True)
@@ -462,6 +483,7 @@ def hopeful(
     fids: Array,
     evidence: Array,
     q_total: float,
+    q_spellings: Array,
     name_at: Array,
     names: Array,
     need: float,
@@ -470,25 +492,72 @@ def hopeful(
     """The names of `fids`, and the most their evidence can add, whose evidence plus a cap
     on their name's value + rarity reaches `need` (see `NameTable.hopeful`; q_total
     infinite: a cut-off traveller name, capped only by NAME_MAX, as is a cut-off listed
-    name). `evidence` is `evidence_bounds`' (spared, unbacked) rows: an unbacked entry's
-    name also loses `undated_name` times its shortfall (`score.uncorroborated`), at least
-    the share the lighter name's weight leaves, as the cap's common-name penalty is. A
-    name's record starts at `names[name_at[f]]` (see NAME_HEADER)."""
+    name). `evidence` is `evidence_bounds`' (spared, year, unbacked) rows: an unbacked
+    entry's name also loses `undated_name` times its shortfall (`score.uncorroborated`), at
+    least the share the lighter name's weight leaves, as the cap's common-name penalty is;
+    so does a year entry's, when the names cannot be spelt the same (`_may_be_identical`,
+    `q_spellings`: the listed spelling ids of the traveller name's units, sorted). A name's
+    record starts at `names[name_at[f]]` (see NAME_HEADER)."""
     keep = np.empty(len(fids), dtype=np.int64)
     adds = np.empty(len(fids))
     n = 0
     for i in range(len(fids)):
         at = name_at[fids[i]]
         total, cut = names[at + NAME_TOTAL], names[at + NAME_CUT]
-        unbacked = evidence[i, 1]
+        spared, year, unbacked = evidence[i, SPARED], evidence[i, YEAR], evidence[i, UNBACKED]
+        cap = _cap(q_total, total, cut)
         if q_total < np.inf and cut == 0:
-            unbacked -= undated_name * _short(min(q_total, total))
-        most = max(evidence[i, 0], unbacked)
-        if most + _cap(q_total, total, cut) >= need:
+            loss = undated_name * _short(min(q_total, total))
+            unbacked -= loss
+            # (the names compared only where it may matter: it reads the rest of the record)
+            hope = year > max(spared, unbacked) and year + cap >= need
+            if hope and not _may_be_identical(names, at, q_spellings):
+                year -= loss
+        most = max(spared, year, unbacked)
+        if most + cap >= need:
             keep[n] = i
             adds[n] = most
             n += 1
     return fids[keep[:n]], adds[:n]
+
+
+IDENTICAL_SHARE = 1e-6  # of a name's weight: left unmatched, the names are not identical
+
+
+@njit(cache=True, nogil=True)
+def _may_be_identical(names: Array, at: int, q_spellings: Array) -> bool:
+    """Whether the listed name whose record starts at `at` may be spelt as the traveller's
+    (`score.NameMatch.identical`: `match_forms` similarity 1 with every pair of units taken
+    alike 1, which two spellings are only when they are equal): False when a word carrying
+    weight lies in no unit with a spelling among `q_spellings` (the listed spelling ids of
+    the traveller name's units, sorted), so its name cannot be covered whole. A name of
+    more words than a bit mask of its units holds may be."""
+    words = int(names[at + NAME_TOKENS])
+    if words > 32:
+        return True
+    held = int(names[at + NAME_SPELLINGS])
+    sizes = at + NAME_HEADER + held
+    weights = sizes + 2 * words - 1
+    s = at + NAME_HEADER
+    equal = 0  # bit u: unit u has a spelling of the traveller's
+    for u in range(2 * words - 1):
+        size = int(names[sizes + u])
+        for j in range(s, s + size):
+            k = _first_at_least(q_spellings, 0, len(q_spellings), int(names[j]))
+            if k < len(q_spellings) and q_spellings[k] == names[j]:
+                equal |= 1 << u
+                break
+        s += size
+    left = 0.0
+    for t in range(words):
+        alike = equal >> t & 1
+        if t > 0:
+            alike |= equal >> (words + t - 1) & 1
+        if t < words - 1:
+            alike |= equal >> (words + t) & 1
+        if not alike:
+            left += names[weights + t]
+    return bool(left <= IDENTICAL_SHARE * names[at + NAME_TOTAL])
 
 
 @njit(cache=True, nogil=True)

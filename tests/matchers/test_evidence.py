@@ -9,7 +9,15 @@ from hypothesis import strategies as st
 
 from matchers import Identity, evidence
 from matchers.evidence import ALWAYS, CACHE_LINE, EvidenceTable, entry_blocks, query_blocks
-from matchers.kernels import EVIDENCE, NATIONALITY_SLOTS, SLOTS, date_value
+from matchers.kernels import (
+    EVIDENCE,
+    NATIONALITY_SLOTS,
+    SLOTS,
+    SPARED,
+    UNBACKED,
+    YEAR,
+    date_value,
+)
 from matchers.score import (
     DOB_CONFLICT,
     DOB_DIFFERENT,
@@ -64,22 +72,25 @@ def _evidence(query: Identity, listed: Identity) -> float:
 
 
 def _most(table: EvidenceTable, traveller: Prepared, fids: list[int]) -> list[float]:
-    """The most each name's entries can add, spared or not (the bound before the split)."""
+    """The most each name's entries can add, of any kind (the bound before the split)."""
     rows = table.upper_bounds(traveller, np.array(fids, dtype=np.int64))
     return rows.max(axis=1).tolist()  # type: ignore[no-any-return]
 
 
-def _what_an_entry_adds(query: Identity, listed: Identity) -> tuple[float, bool]:
+def _what_an_entry_adds(query: Identity, listed: Identity) -> tuple[float, int]:
     """What an entry's dates and nationality add to its score, as the scorer counts them
     against the two names (a nationality in which either name is popular backs nothing),
-    and whether they leave the name unbacked: both dated, neither the date nor the
-    nationality backs it, and no date shares a year (`score.uncorroborated`)."""
+    and its kind (`score.uncorroborated`): SPARED when they back the name or either is
+    undated; else YEAR when a date shares his year (it spares the same name spelt the
+    same), UNBACKED when none does."""
     pq, pl = prepare(query), prepare(listed)
     features = _features(pq, pl, match_forms(pq.forms[0], pl.forms[0]))
     kept = [f for f in features if f[0] in {"birth_date", "nationality"}]
-    same_year = any(a[0] == b[0] for a in pq.dates for b in pl.dates)
-    unbacked = bool(pq.dates and pl.dates) and not same_year and not _corroborated(kept)
-    return sum(v for _, v, _ in kept), unbacked
+    kind = SPARED
+    if pq.dates and pl.dates and not _corroborated(kept):
+        same_year = any(a[0] == b[0] for a in pq.dates for b in pl.dates)
+        kind = YEAR if same_year else UNBACKED
+    return sum(v for _, v, _ in kept), kind
 
 
 _NAMES = st.sampled_from(["X Y", "Nguyen Van An", "Kim Min Jun"])  # popular in VNM, KOR
@@ -102,9 +113,9 @@ def test_bound_never_underestimates(
     query: Identity, name: str, entries: list[tuple[Identity, str]], gone: list[Identity]
 ) -> None:
     """One name carried by several entries (some since removed): the bound is at least what
-    any remaining entry's dates and nationality add, in the column of its kind (spared, or
-    unbacked: see `_what_an_entry_adds`) or as spared, with the traveller's name popular in
-    some of his nationalities or not."""
+    any remaining entry's dates and nationality add, in the column of its kind (see
+    `_what_an_entry_adds`) or of one that spares the name more, with the traveller's name
+    popular in some of his nationalities or not."""
     table = EvidenceTable()
     table.reset(0)
     for person in gone + [person for person, _ in entries]:
@@ -116,24 +127,23 @@ def test_bound_never_underestimates(
     typical = [c for c in traveller.nationalities if popular_in(traveller.forms[0], c)]
     rows = table.upper_bounds(traveller, np.zeros(3, dtype=np.int64), typical).tolist()
     assert rows[0] == rows[1] == rows[2]  # the same name thrice: one bound
-    spared, unbacked = rows[0]
     adds, kinds = [], []
     for person, listed_name in entries:
         listed = person.model_copy(update={"names": [listed_name]})
-        value, is_unbacked = _what_an_entry_adds(query.model_copy(update={"names": [name]}), listed)
+        value, kind = _what_an_entry_adds(query.model_copy(update={"names": [name]}), listed)
         adds.append(value)
-        kinds.append(is_unbacked)
-        # (an unbacked entry's value may be counted as spared: it then costs the name less)
-        assert value <= (max(spared, unbacked) if is_unbacked else spared) + 1e-9, (query, person)
+        kinds.append(kind)
+        # (an entry's value may be counted in a kind that spares more: it costs the name less)
+        assert value <= max(rows[0][: kind + 1]) + 1e-9, (query, person)
     # exact for one entry whose nationalities fit in the slots and whose name is popular
     # nowhere (a listed name popular in a shared nationality makes it typical too), and in
     # its own column when its dates fit in the slots (a pool's unsearched dates are counted
     # as DOB_DIFFERENT, unbacked)
     one = len(entries) == 1 and entries[0][1] == "X Y"
     if one and len(set(entries[0][0].nationalities)) <= NATIONALITY_SLOTS:
-        assert max(spared, unbacked) == pytest.approx(adds[0], abs=1e-12), (query, entries)
-        if len(set(prepare(entries[0][0]).dates)) <= SLOTS:
-            assert (spared == -np.inf) == kinds[0], (query, entries)
+        assert max(rows[0]) == pytest.approx(adds[0], abs=1e-12), (query, entries)
+        if len(set(prepare(entries[0][0]).dates)) <= SLOTS:  # the first column it is in
+            assert [v > -np.inf for v in rows[0]].index(True) == kinds[0], (query, entries)
 
 
 @settings(max_examples=500, deadline=None)
@@ -347,11 +357,13 @@ def _assert_the_best_date_is_found(query: str | list[str], listed: list[str]) ->
         date: max(_date_pair(q, date)[0] for q in traveller.dates)
         for date in (prepare(Identity(names=["A"], birth_dates=[d])).dates[0] for d in listed)
     }
-    spared, unbacked = table.upper_bounds(traveller, np.array([0]))[0].tolist()
-    assert max(spared, unbacked) == max(values.values())
+    spared, year, unbacked = table.upper_bounds(traveller, np.array([0]))[0].tolist()
+    assert max(spared, year, unbacked) == max(values.values())
     years = {q[0] for q in traveller.dates}  # (a date of his year spares the name)
     for date, value in values.items():
-        assert value <= (spared if date[0] in years else max(spared, unbacked)), date
+        assert value <= (max(spared, year) if date[0] in years else max(spared, year, unbacked)), (
+            date
+        )
 
 
 @settings(max_examples=500, deadline=None)

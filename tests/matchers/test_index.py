@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from matchers import Hit, Identity, Matcher, MatchStats, compare, index, kernels
 from matchers.bound import NameTable
 from matchers.index import _BlockStore, _Postings, _union
+from matchers.kernels import SPARED, UNBACKED, YEAR
 from matchers.names import NameForm, name_form
 from matchers.score import (
     COMMON_PENALTY,
@@ -423,19 +424,19 @@ def test_name_bound_never_underestimates(query: str, listed: list[str]) -> None:
         m = match_forms(q, form)
         assert m.value + m.rarity <= bound, (query, form.source)
         # the weight cap keeps every name whose evidence and worth reach what is needed, and
-        # gives the most its evidence adds (spared; an unbacked entry's less what it costs)
+        # gives the most its evidence adds (spared; an unbacked entry's less what it costs,
+        # and a year entry's too unless the names are spelt the same)
         spared = np.linspace(-0.2, 0.2, len(forms))
-        evidence = np.column_stack((spared, np.full(len(forms), -np.inf)))
         need = m.value + m.rarity + spared[fid]
-        kept, kept_evidence = table.hopeful(q, ids, evidence, need, UNDATED_NAME)
-        assert fid in kept.tolist(), (query, form.source)
-        assert kept_evidence.tolist() == spared[kept].tolist()
-        # an unbacked entry: its name also loses UNDATED_NAME's share, at most what it does
-        cost = -uncorroborated(m, dated=True) if m.value > 0 else 0.0
-        unbacked = evidence[:, ::-1].copy()
-        kept, kept_evidence = table.hopeful(q, ids, unbacked, need - cost, UNDATED_NAME)
-        assert fid in kept.tolist(), (query, form.source)
-        assert (kept_evidence <= spared[kept]).all()
+        for kind, dated in ((SPARED, {}), (YEAR, {"same_year": True}), (UNBACKED, {})):
+            evidence = np.full((len(forms), 3), -np.inf)
+            evidence[:, kind] = spared
+            cost = -uncorroborated(m, dated=True, **dated) if m.value > 0 and kind else 0.0
+            kept, kept_evidence = table.hopeful(q, ids, evidence, need - cost, UNDATED_NAME)
+            assert fid in kept.tolist(), (query, form.source, kind)
+            assert (kept_evidence <= spared[kept]).all()
+            if kind == SPARED or (kind == YEAR and m.identical):
+                assert kept_evidence[kept.tolist().index(fid)] == spared[fid]
 
 
 @settings(max_examples=200, deadline=None)
@@ -617,8 +618,8 @@ def test_a_common_name_is_capped_under_name_max() -> None:
     ids = np.arange(3)
 
     def hopeful(name: str, need: float, unbacked: bool = False) -> list[int]:
-        nothing = np.zeros((3, 2))
-        nothing[:, 0 if unbacked else 1] = -np.inf
+        nothing = np.full((3, 3), -np.inf)
+        nothing[:, UNBACKED if unbacked else SPARED] = 0.0
         kept, _ = table.hopeful(name_form(name), ids, nothing, need, UNDATED_NAME)
         return kept.tolist()  # type: ignore[no-any-return]
 
@@ -637,6 +638,33 @@ def test_a_common_name_is_capped_under_name_max() -> None:
     assert hopeful("NGUYEN VAN AN", cap - UNDATED_NAME * short - 0.001, unbacked=True) == [0, 1, 2]
     assert hopeful("NGUYEN VAN AN", cap - UNDATED_NAME * short + 0.001, unbacked=True) == [2]
     assert hopeful("ZHAKYP TURSUNBAEV ABDRAKHMANOVICH", NAME_MAX, unbacked=True) == [1, 2]
+
+
+def test_a_date_of_his_year_spares_a_name_only_if_it_may_be_spelt_the_same() -> None:
+    """A listed date of the traveller's year that backs nothing spares the name only if the
+    two are spelt the same (`score.uncorroborated`). A listed name with a word in no unit
+    spelt as one of his cannot be, and loses UNDATED_NAME's share before it is compared
+    (`kernels._may_be_identical`); the same words in another order or joined may be, and
+    so, on this side, may a name of some of his words."""
+    listed = ["Nguyen Van An", "An Van Nguyen", "Nguyenvan An", "Nguyen Van"]
+    listed += ["Nguyen Van Anh", "Nguyen Anh", "Ng Van An", "Nguyen Van A"]
+    table = NameTable()
+    for fid, name in enumerate(listed):
+        table.add(fid, name_form(name))
+    q = name_form("NGUYEN VAN AN")
+    ids = np.arange(len(listed))
+    lightest = min(q.total_weight, *(name_form(n).total_weight for n in listed))
+    need = NAME_MAX - COMMON_PENALTY * (1 - lightest / DISTINCTIVE_INFO) - 0.001
+    assert UNDATED_NAME * (1 - q.total_weight / DISTINCTIVE_INFO) > COMMON_PENALTY
+    year = np.full((len(listed), 3), -np.inf)
+    year[:, YEAR] = 0.0
+    kept, adds = table.hopeful(q, ids, year, need, UNDATED_NAME)
+    assert kept.tolist() == [0, 1, 2, 3] and adds.tolist() == [0.0] * 4
+    identical = [fid for fid, n in enumerate(listed) if match_forms(q, name_form(n)).identical]
+    assert identical == [0, 1, 2]
+    spared = np.full((len(listed), 3), -np.inf)
+    spared[:, SPARED] = 0.0  # (an undated entry: nothing is lost)
+    assert table.hopeful(q, ids, spared, need, UNDATED_NAME)[0].tolist() == ids.tolist()
 
 
 def test_entries_with_many_names_score_as_compare() -> None:
