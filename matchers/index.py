@@ -70,7 +70,7 @@ from matchers.score import (
     Date,
     NameMatch,
     Prepared,
-    best_name,
+    Scored,
     curve,
     evidence_bound,
     hit_for,
@@ -78,6 +78,7 @@ from matchers.score import (
     max_bonus,
     popular_in,
     prepare,
+    score_prepared,
     score_with,
     valued_match,
     word_similarity,
@@ -469,7 +470,8 @@ class Matcher:
         # See _worths: a worth, and the similarity, information and identity it came from.
         self._name_worths: dict[tuple[str, int], tuple[float, float, float, float]] = {}
         # Under this a name's worth is only bounded: no evidence lifts it to an alert.
-        self._worth_floor = threshold - SLACK - max_bonus()
+        self._bonus = max_bonus()
+        self._worth_floor = threshold - SLACK - self._bonus
         for entry in entries:
             self.upsert(entry)
 
@@ -900,6 +902,24 @@ class Matcher:
             got = self._name_matches[key] = match_forms(q, self._names[fid])
         return got
 
+    def _best_scored(
+        self, prepared: Prepared, listed: Prepared, pairs: tuple[NameMatch, ...]
+    ) -> Scored | None:
+        """Of an entry's pairs of names kept, the one scoring best, scored without its words
+        (`Scored.beats`), if it may alert (a pair whose worth, dates and nationality cannot
+        lift it to an alert is not scored)."""
+        chosen: Scored | None = None
+        for name in pairs:
+            worth = name.value + name.rarity + SLACK
+            if worth + self._bonus < self.threshold:
+                continue
+            if worth + evidence_bound(prepared, listed) < self.threshold:
+                continue
+            bare = score_with(prepared, listed, name, worded=False)
+            if bare.score >= self.threshold - SLACK and (chosen is None or bare.beats(chosen)):
+                chosen = bare
+        return chosen
+
     def match(self, identity: Identity, stats: MatchStats | None = None) -> list[Hit]:
         """Every entry scoring at or above the threshold, best first (`stats`, if given, is
         filled with how much work it took, for the worker's metrics)."""
@@ -910,8 +930,11 @@ class Matcher:
         scored_names = 0
         # Each listed name is scored once per traveller name, and only if the bounds on what
         # its entries' other evidence (matchers.evidence) and the name (matchers.bound) can
-        # reach leave it a chance to alert; an entry's best name is among them.
-        best: dict[str, NameMatch] = {}
+        # reach leave it a chance to alert: an entry scores by its pair of names that scores
+        # best (`score_prepared`), and a pair that cannot alert cannot be that pair of an
+        # entry that alerts. The pairs kept of each entry: the first, and any others.
+        first: dict[str, NameMatch] = {}
+        more: dict[str, list[NameMatch]] = {}
         # A name valued exactly by the kernel is scored first without its words (a stand-in:
         # `valued_match`), and aligned in Python (`match_forms`, tens of microseconds) only
         # if it may alert: to word the alert. By the id of each stand-in, its name's id.
@@ -944,22 +967,20 @@ class Matcher:
                 elif m is None:
                     m = self._name_match(q, fid)
                 for eid in self._entries_reaching(fid, reach):
-                    top = best.get(eid)
-                    if top is None or m.better_than(top):
-                        best[eid] = m
+                    if first.setdefault(eid, m) is not m:
+                        more.setdefault(eid, []).append(m)
         hits = []
-        bonus = max_bonus()
-        for eid, name in best.items():
-            worth = name.value + name.rarity + SLACK
-            if eid in documents or worth + bonus < self.threshold:
+        for eid, name in first.items():
+            if eid in documents:
                 continue
             listed = self._filed[eid].prepared
-            if worth + evidence_bound(prepared, listed) < self.threshold:
-                continue  # its dates and nationality cannot lift it to an alert
+            pairs = (name, *more[eid]) if eid in more else (name,)
+            chosen = self._best_scored(prepared, listed, pairs)
+            if chosen is None:
+                continue
             # Scored first without its words (most entries only to be ruled out), then,
             # if it may alert, with them: of a stand-in, its name aligned (the same score)
-            if score_with(prepared, listed, name, worded=False).score < self.threshold - SLACK:
-                continue
+            name = chosen.name
             fid = stand_ins.get(id(name))
             if fid is not None:
                 name = self._name_match(name.query, fid)
@@ -967,8 +988,7 @@ class Matcher:
             if scored.score >= self.threshold:
                 hits.append(hit_for(eid, scored, self.threshold))
         for eid in documents:
-            pl = self._filed[eid].prepared
-            scored = score_with(prepared, pl, best_name(prepared, pl))
+            scored = score_prepared(prepared, self._filed[eid].prepared)
             if scored.score >= self.threshold:
                 hits.append(hit_for(eid, scored, self.threshold))
         hits.sort(key=lambda h: (-h.score, h.entry_id))

@@ -167,7 +167,8 @@ class NameMatch:
         )
 
     def better_than(self, other: NameMatch) -> bool:
-        """The order `best_name` picks by: worth, then the names' text (a total order)."""
+        """The better pair of names by worth, then by the names' text (a total order: of
+        two pairs scoring alike, `Scored.beats` takes the better)."""
         mine, theirs = self.value + self.rarity, other.value + other.rarity
         return mine > theirs or (
             mine == theirs
@@ -574,6 +575,16 @@ class Scored:
     features: tuple[tuple[str, float, str], ...]
     name: NameMatch | None
 
+    def beats(self, other: Scored) -> bool:
+        """Whether this scores above `other`, or as much with the better pair of names
+        (`NameMatch.better_than`: a total order, so the pair chosen never depends on the
+        order the pairs are met in)."""
+        if self.score != other.score:
+            return self.score > other.score
+        if self.name is None or other.name is None:
+            return other.name is None and self.name is not None
+        return self.name.better_than(other.name)
+
     def comparison(self, threshold: float) -> Comparison:
         """The model an officer reads."""
         return Comparison(**self._worded(threshold))
@@ -604,17 +615,6 @@ class Scored:
         }
 
 
-def best_name(pq: Prepared, pl: Prepared) -> NameMatch | None:
-    """The best-matching pair of names of two identities."""
-    best: NameMatch | None = None
-    for fq in pq.forms:
-        for fl in pl.forms:
-            m = match_forms(fq, fl)
-            if best is None or m.better_than(best):
-                best = m
-    return best
-
-
 def max_bonus() -> float:
     """The most the evidence besides names and documents can add (the index prunes by it)."""
     return max(DOB_EXACT, DOB_MONTH, DOB_YEAR, DOB_SWAP, DOB_TYPO) + NATIONALITY_SAME
@@ -636,7 +636,7 @@ def nationality_bound(query: frozenset[str], listed: frozenset[str]) -> float:
 
 
 def score_with(pq: Prepared, pl: Prepared, name: NameMatch | None, worded: bool = True) -> Scored:
-    """Score two prepared identities whose best name pair is already known (without
+    """Score two prepared identities by one pair of their names (without
     `worded`, the same score with details left out: see `_features`)."""
     features = _features(pq, pl, name, worded)
     total = sum([v for _, v, _ in features])
@@ -644,8 +644,22 @@ def score_with(pq: Prepared, pl: Prepared, name: NameMatch | None, worded: bool 
 
 
 def score_prepared(pq: Prepared, pl: Prepared) -> Scored:
-    """Score two prepared identities."""
-    return score_with(pq, pl, best_name(pq, pl))
+    """Score two prepared identities by the pair of their names that scores best (of equal
+    scores, the better pair of names: `Scored.beats`).
+
+    Every pair is scored, not only the most alike: the evidence weighs names differently.
+    A listed person crossing under one of his names spelt the same keeps a weak alert on
+    his year of birth, which an alias a little more alike by weight but spelt otherwise
+    would lose (`uncorroborated`); a nationality backs a name unless it is popular there.
+    And a name that cannot alert whatever it meets cannot hide one that does, so the index
+    may rule names out by bounds alone (`matchers.index`)."""
+    best: Scored | None = None
+    for fq in pq.forms:
+        for fl in pl.forms:
+            scored = score_with(pq, pl, match_forms(fq, fl), worded=False)
+            if best is None or scored.beats(best):
+                best = scored
+    return score_with(pq, pl, None if best is None else best.name)
 
 
 def hit_for(entry_id: str, scored: Scored, threshold: float) -> Hit:
