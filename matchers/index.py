@@ -902,13 +902,14 @@ class Matcher:
             got = self._name_matches[key] = match_forms(q, self._names[fid])
         return got
 
-    def _best_scored(
+    def _best_pair(
         self, prepared: Prepared, listed: Prepared, pairs: tuple[NameMatch, ...]
-    ) -> Scored | None:
-        """Of an entry's pairs of names kept, the one scoring best, scored without its words
-        (`Scored.beats`), if it may alert (a pair whose worth, dates and nationality cannot
+    ) -> NameMatch | None:
+        """Of an entry's pairs of names kept, the one scoring best (`Scored.beats`; scored
+        without words), if it may alert (a pair whose worth, dates and nationality cannot
         lift it to an alert is not scored)."""
         chosen: Scored | None = None
+        best: NameMatch | None = None
         for name in pairs:
             worth = name.value + name.rarity + SLACK
             if worth + self._bonus < self.threshold:
@@ -917,8 +918,8 @@ class Matcher:
                 continue
             bare = score_with(prepared, listed, name, worded=False)
             if bare.score >= self.threshold - SLACK and (chosen is None or bare.beats(chosen)):
-                chosen = bare
-        return chosen
+                chosen, best = bare, name
+        return best
 
     def match(self, identity: Identity, stats: MatchStats | None = None) -> list[Hit]:
         """Every entry scoring at or above the threshold, best first (`stats`, if given, is
@@ -975,12 +976,11 @@ class Matcher:
                 continue
             listed = self._filed[eid].prepared
             pairs = (name, *more[eid]) if eid in more else (name,)
-            chosen = self._best_scored(prepared, listed, pairs)
-            if chosen is None:
-                continue
             # Scored first without its words (most entries only to be ruled out), then,
             # if it may alert, with them: of a stand-in, its name aligned (the same score)
-            name = chosen.name
+            name = self._best_pair(prepared, listed, pairs)
+            if name is None:
+                continue
             fid = stand_ins.get(id(name))
             if fid is not None:
                 name = self._name_match(name.query, fid)
