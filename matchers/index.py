@@ -971,11 +971,11 @@ class Matcher:
                     if first.setdefault(eid, m) is not m:
                         more.setdefault(eid, []).append(m)
         hits = []
-        for eid, name in first.items():
+        for eid, pair in first.items():
             if eid in documents:
                 continue
             listed = self._filed[eid].prepared
-            pairs = (name, *more[eid]) if eid in more else (name,)
+            pairs = (pair, *more[eid]) if eid in more else (pair,)
             # Scored first without its words (most entries only to be ruled out), then,
             # if it may alert, with them: of a stand-in, its name aligned (the same score)
             name = self._best_pair(prepared, listed, pairs)
