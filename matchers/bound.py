@@ -316,7 +316,7 @@ class NameTable:
         cannot). A cut-off MRZ name, on either side, is capped by NAME_MAX alone (its last
         word may be the start of any longer one) and loses nothing."""
         ids = self._spelling_ids
-        spelt = {ids.get(s, -1) for u in query.units for s in u.spellings}
+        spelt = {ids[s] for u in query.units for s in u.spellings if s in ids}
         return kernels.hopeful(
             fids,
             evidence,

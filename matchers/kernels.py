@@ -500,6 +500,9 @@ def hopeful(
     record starts at `names[name_at[f]]` (see NAME_HEADER)."""
     keep = np.empty(len(fids), dtype=np.int64)
     adds = np.empty(len(fids))
+    q_mask = 0
+    for k in range(len(q_spellings)):
+        q_mask |= 1 << (q_spellings[k] & 63)
     n = 0
     for i in range(len(fids)):
         at = name_at[fids[i]]
@@ -511,7 +514,7 @@ def hopeful(
             unbacked -= loss
             # (the names compared only where it may matter: it reads the rest of the record)
             hope = year > max(spared, unbacked) and year + cap >= need
-            if hope and not _may_be_identical(names, at, q_spellings):
+            if hope and not _may_be_identical(names, at, q_spellings, q_mask):
                 year -= loss
         most = max(spared, year, unbacked)
         if most + cap >= need:
@@ -521,43 +524,48 @@ def hopeful(
     return fids[keep[:n]], adds[:n]
 
 
-IDENTICAL_SHARE = 1e-6  # of a name's weight: left unmatched, the names are not identical
-
-
 @njit(cache=True, nogil=True)
-def _may_be_identical(names: Array, at: int, q_spellings: Array) -> bool:
+def _may_be_identical(names: Array, at: int, q_spellings: Array, q_mask: int) -> bool:
     """Whether the listed name whose record starts at `at` may be spelt as the traveller's
     (`score.NameMatch.identical`: `match_forms` similarity 1 with every pair of units taken
-    alike 1, which two spellings are only when they are equal): False when a word carrying
-    weight lies in no unit with a spelling among `q_spellings` (the listed spelling ids of
-    the traveller name's units, sorted), so its name cannot be covered whole. A name of
-    more words than a bit mask of its units holds may be."""
+    alike 1, which two spellings are only when they are equal): False when one of its
+    words lies in no unit with a spelling among `q_spellings` (the listed spelling ids of
+    the traveller name's units, sorted; `q_mask`: their bits, see `_spelt_as`), so its name
+    cannot be covered whole (every word weighs something: `names.word_weight`). Its words
+    alone first (units 0 to n - 1), then only the joined pairs that could cover a word
+    left. A name of more words than a bit mask holds may be."""
     words = int(names[at + NAME_TOKENS])
-    if words > 32:
+    if words > 62:
         return True
-    held = int(names[at + NAME_SPELLINGS])
-    sizes = at + NAME_HEADER + held
-    weights = sizes + 2 * words - 1
+    sizes = at + NAME_HEADER + int(names[at + NAME_SPELLINGS])
     s = at + NAME_HEADER
-    equal = 0  # bit u: unit u has a spelling of the traveller's
-    for u in range(2 * words - 1):
-        size = int(names[sizes + u])
-        for j in range(s, s + size):
-            k = _first_at_least(q_spellings, 0, len(q_spellings), int(names[j]))
-            if k < len(q_spellings) and q_spellings[k] == names[j]:
-                equal |= 1 << u
-                break
-        s += size
-    left = 0.0
+    left = 0  # bit t: word t is in no unit spelt as his, so far
     for t in range(words):
-        alike = equal >> t & 1
-        if t > 0:
-            alike |= equal >> (words + t - 1) & 1
-        if t < words - 1:
-            alike |= equal >> (words + t) & 1
-        if not alike:
-            left += names[weights + t]
-    return bool(left <= IDENTICAL_SHARE * names[at + NAME_TOTAL])
+        end = s + int(names[sizes + t])
+        if not _spelt_as(names, s, end, q_spellings, q_mask):
+            left |= 1 << t
+        s = end
+    for p in range(words - 1):  # the pair joining words p and p + 1
+        end = s + int(names[sizes + words + p])
+        if (left >> p) & 3 and _spelt_as(names, s, end, q_spellings, q_mask):
+            left &= ~(3 << p)
+        elif (left >> p) & 1:
+            return False  # (no later unit holds word p)
+        s = end
+    return left == 0
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _spelt_as(names: Array, start: int, end: int, q_spellings: Array, q_mask: int) -> bool:
+    """Whether one of the spelling ids `names[start:end]` is among `q_spellings` (sorted);
+    `q_mask` has bit id % 64 of each, so that most ids are ruled out by one test."""
+    for j in range(start, end):
+        sid = int(names[j])
+        if (q_mask >> (sid & 63)) & 1:
+            k = _first_at_least(q_spellings, 0, len(q_spellings), sid)
+            if k < len(q_spellings) and q_spellings[k] == sid:
+                return True
+    return False
 
 
 @njit(cache=True, nogil=True)

@@ -665,6 +665,12 @@ def test_a_date_of_his_year_spares_a_name_only_if_it_may_be_spelt_the_same() -> 
     spared = np.full((len(listed), 3), -np.inf)
     spared[:, SPARED] = 0.0  # (an undated entry: nothing is lost)
     assert table.hopeful(q, ids, spared, need, UNDATED_NAME)[0].tolist() == ids.tolist()
+    # a word spelt as one of his, yet covered by the pair joining it to the next
+    joined, listed_name = name_form("MARIAELENA MARIA"), name_form("Maria Elena Maria")
+    assert match_forms(joined, listed_name).identical
+    table.add(len(listed), listed_name)
+    one = np.array([len(listed)])
+    assert table.hopeful(joined, one, year[:1], -np.inf, UNDATED_NAME)[1].tolist() == [0.0]
 
 
 def test_entries_with_many_names_score_as_compare() -> None:
