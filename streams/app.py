@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 import time
+import uuid
 from collections.abc import Awaitable, Sequence
 from typing import Any
 
@@ -39,6 +40,10 @@ from watchlists.dissemination import recipients
 log = logging.getLogger(__name__)
 
 DLQ_HEADER = "borderwatch-dlq"
+# The worker process that produced an alert: it recorded the alert in its own history before
+# producing it, and does not read it back (validating an alert costs more than matching a
+# crossing that raises none).
+ORIGIN_HEADER = "borderwatch-origin"
 _SLICE = 16  # crossings matched between two turns of the event loop (fetches, timers)
 _TOO_LARGE = (MessageSizeTooLargeError, RecordTooLargeError)  # Faust raises them as causes
 Queued = tuple[Outcome, Awaitable[Any]]  # an outcome and the delivery of its messages
@@ -134,6 +139,7 @@ class Worker:
             on_entries_changed=self._entries_changed,
         )
         self._next_offset: dict[int, int] = {}
+        self._origin = [(ORIGIN_HEADER, uuid.uuid4().hex.encode())]  # (new at each start)
         self.history = AlertHistory(settings.trail_days, settings.trail_max_points)
         self.history_follower = TopicFollower(
             settings,
@@ -340,12 +346,15 @@ class Worker:
         return futures
 
     def _apply_history(self, tp: TopicPartition, records: Sequence[ConsumerRecord]) -> None:
-        """Alerts and decisions from the topics, whichever worker produced them."""
+        """Alerts and decisions from the topics, whichever worker produced them (but the
+        alerts this one produced since it started: they are in its history already)."""
+        alerts = tp.topic == self.settings.topic_alerts
+        origin = self._origin[0]
         for record in records:
-            if record.value is None:
+            if record.value is None or (alerts and origin in record.headers):
                 continue
             try:
-                if tp.topic == self.settings.topic_alerts:
+                if alerts:
                     self.history.record(Alert.model_validate_json(record.value))
                 else:
                     self.history.decide(Disposition.model_validate_json(record.value))
@@ -362,9 +371,11 @@ class Worker:
         return [base, *(f"{base}.{agency}" for agency in agencies)]
 
     async def _send_alert(self, alert: Alert) -> list[Awaitable[Any]]:
+        """Queue an alert on each topic it goes to (recorded in this worker's history by
+        `CrossingPipeline`, as ORIGIN_HEADER says)."""
         key, value = alert.entry.entry_id.encode(), alert.model_dump_json().encode()
         return [
-            await self._produce(await self._topic(name), key, value)
+            await self._produce(await self._topic(name), key, value, self._origin)
             for name in self.alert_topics(alert)
         ]
 

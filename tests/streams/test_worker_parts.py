@@ -93,3 +93,54 @@ def test_a_crossings_messages_are_queued_before_the_next_is_matched() -> None:
     asyncio.run(worker.handle(events))
     assert steps == ["match 0", "queue 0", "match 1", "queue 1", "match 2", "queue 2"]
     assert sorted(delivered) == [0, 1, 2]
+
+
+def test_a_worker_reads_back_only_the_alerts_others_produced() -> None:
+    """A worker records its alerts in its history before it produces them (`_review`), and
+    marks them with its origin: reading them back from `alerts` it skips its own; another
+    worker's, or its own from before a restart, it records."""
+    import json
+
+    from aiokafka import TopicPartition
+    from aiokafka.structs import ConsumerRecord
+
+    from matchers import Matcher
+    from streams.app import ORIGIN_HEADER
+    from streams.pipeline import CrossingPipeline, Incoming
+    from tests.support import crossing, entry
+    from watchlists import WatchlistEntry
+
+    listed = WatchlistEntry.model_validate_json(
+        json.dumps(entry("KNPA:0001", ["Park Sung-min"], birth_dates=["1988-07-02"]))
+    )
+    alerts = []
+    for n in range(4):
+        event = crossing(f"e{n}", ["PARK SUNG MIN"], birth_dates=["1988-07-02"])
+        [outcome] = CrossingPipeline(Matcher([listed])).process(
+            [Incoming(json.dumps(event).encode(), None, "c", 0, n)]
+        )
+        alerts += outcome.alerts
+    assert len(alerts) == 4
+    settings = Settings(bootstrap_servers="localhost:9092", metrics_port=0)
+    worker = Worker(settings)
+    before_restart = Worker(settings)._origin  # (another process, or this one started again)
+    marks = [worker._origin, [(ORIGIN_HEADER, b"another worker")], before_restart]
+    records = [
+        ConsumerRecord(
+            settings.topic_alerts,
+            0,
+            n,
+            0,
+            0,
+            b"k",
+            a.model_dump_json().encode(),
+            None,
+            0,
+            0,
+            headers,
+        )
+        for n, (a, headers) in enumerate(zip(alerts[:3], marks, strict=True))
+    ]
+    worker._apply_history(TopicPartition(settings.topic_alerts, 0), records)
+    trail = worker.history.with_trail(alerts[3]).trail  # (the trail of a later crossing)
+    assert [p.event_id for p in trail] == ["e1", "e2"]
