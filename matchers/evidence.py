@@ -45,6 +45,7 @@ from matchers.kernels import (
     DAY_WORDS,
     EVIDENCE,
     FULL_YEAR,
+    LOOSE_YEAR,
     MANY,
     MANY_NATIONALITIES,
     MIXED_YEARS,
@@ -238,12 +239,14 @@ def date_rows(dates: Iterable[Date]) -> Array:
     return np.array([(y, m or 0, d or 0) for y, m, d in dates], dtype=np.int64).reshape(-1, 3)
 
 
-def query_blocks(dates: Iterable[Date], others: bool = True) -> Array:
+def query_blocks(
+    dates: Iterable[Date], floor: float = -np.inf, floor_unbacked: float = -np.inf
+) -> Array:
     """The date blocks a traveller's dates reach, sorted (`kernels.query_blocks`): every
-    block holding a name whose dates can add more than DOB_DIFFERENT, except the full dates
-    a year apart or of another day filed under FULL_YEAR, which take DOB_CONFLICT off a name
-    whose cap cannot bear it; without `others`, only those of his own years."""
-    got: Array = kernels.query_blocks(date_rows(dates), others)
+    block holding a name whose dates can add more than DOB_DIFFERENT and at least `floor`
+    (`floor_unbacked` for a date that neither backs nor is of his year), except the full
+    dates of a name whose cap cannot bear DOB_CONFLICT (FULL_YEAR) against his full date."""
+    got: Array = kernels.query_blocks(date_rows(dates), floor, floor_unbacked)
     return got
 
 
@@ -258,14 +261,14 @@ def entry_blocks(dates: Iterable[Date], loose: bool) -> frozenset[int]:
     """The blocks of `query_blocks`'s codes one listed entry belongs to, by its own dates
     (`loose`: its name's cap bears DOB_CONFLICT, see `kernels.date_blocks`), and ALWAYS when
     it has none or dates of several years: a date of the traveller's year spares its name
-    (`kernels.evidence_bounds`) whichever of its dates is worth most, and a traveller may
-    gather the blocks of his own years alone (`Matcher._own_years`)."""
+    (`kernels.evidence_bounds`) whichever of its dates is worth most, and a traveller
+    gathers only the blocks whose own dates may alert (`Matcher._date_floors`)."""
     out: set[int] = set()
     years = set()
     for y, m, d in dates:
         years.add(y)
         if m is not None and d is not None:
-            out.update((ON_DAY + _code((y, m, d)), y if loose else FULL_YEAR + y))
+            out.update((ON_DAY + _code((y, m, d)), (LOOSE_YEAR if loose else FULL_YEAR) + y))
         else:
             out.add(y)
     if len(years) != 1:

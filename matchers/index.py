@@ -24,8 +24,10 @@ Names are filed once however many entries carry them. A posting of many names is
 the birth dates its names carry (`matchers.evidence` blocks: at `warm`, or on first use
 after a name's dates change), and so are the entries of a name carried by many: a traveller
 with a full date of birth gathers only the names and entries born that day, a digit apart,
-or within a year when the name could alert even so, and of his own years alone when his
-name is too common for a namesake whose dates back nothing to alert (`_own_years`). The
+or within a year, and of those only the blocks whose dates could still lift a namesake to an
+alert against his name (`_date_floors`: the dates of another year than his, which back
+nothing, are of no use to a name too common; the full dates a year apart or of another day,
+which conflict with his, to any name short of a distinctive one). The
 candidate names of a traveller name are valued all at once (`matchers.bound`: a bound, then
 the exact name worth where the bound leaves a chance, compiled; a few names' worths are
 remembered); only those whose worth and evidence can reach an alert are scored, as
@@ -57,8 +59,6 @@ from matchers.score import (
     DISTINCTIVE_INFO,
     DOB_CONFLICT,
     DOB_DIFFERENT,
-    DOB_NEAR,
-    DOB_TYPO,
     FULL_CREDIT,
     NAME_FLOOR,
     NAME_MAX,
@@ -94,8 +94,6 @@ NAME_MATCHES = 65_536  # exact name scores remembered (see _name_match)
 MANY_ENTRIES = 16  # a name carried by this many entries keeps them split by date once matched
 REMEMBERED = 8  # so few candidate names are looked up among the remembered worths first
 SLACK = 1e-4  # scores are rounded to 4 places: a bound this close to the threshold may alert
-# The most a listed date of another year than the traveller's adds (`score._date_pair`).
-OTHER_YEAR = max(DOB_TYPO, DOB_NEAR, DOB_CONFLICT, DOB_DIFFERENT)
 # The similarity at which a word counts as matched (credit 0.5, see score.match_forms).
 WORD_MATCH = NAME_FLOOR + 0.5 * (FULL_CREDIT - NAME_FLOOR)
 
@@ -782,41 +780,50 @@ class Matcher:
 
     def _blocks(self, prepared: Prepared, typical: list[list[str]]) -> list[Array | None]:
         """The date blocks each name of a traveller reaches, sorted (None: every block):
-        those of his own years alone where that loses nothing (`_own_years`; `typical`:
-        for each name, his nationalities in which it is popular)."""
+        those whose dates may lift one of its listed names to an alert (`_date_floors`;
+        `typical`: for each name, his nationalities in which it is popular)."""
         if not (self._date_blocks and prepared.dates):
             return [None] * len(prepared.forms)
-        made: dict[bool, Array] = {}
+        made: dict[tuple[float, float], Array] = {}
         out: list[Array | None] = []
         for form, popular in zip(prepared.forms, typical, strict=True):
-            others = not self._own_years(form, prepared, popular)
-            got = made.get(others)
+            floors = self._date_floors(form, prepared, popular)
+            got = made.get(floors)
             if got is None:
-                got = made[others] = query_blocks(prepared.dates, others)
+                got = made[floors] = query_blocks(prepared.dates, *floors)
             out.append(got)
         return out
 
-    def _own_years(self, form: NameForm, prepared: Prepared, typical: list[str]) -> bool:
-        """Whether no listed entry dated only in other years than the traveller's can alert
-        on this name of his, so that the date blocks of his own years are all it gathers.
+    def _date_floors(
+        self, form: NameForm, prepared: Prepared, typical: list[str]
+    ) -> tuple[float, float]:
+        """The least a listed date must add to let a listed name alert on this name of the
+        traveller's: (for a date that backs the name or is of his year, for any other),
+        so that he gathers only the date blocks that may alert (`query_blocks`).
 
-        Such an entry's dates neither back nor spare a name (a date of another year adds
-        OTHER_YEAR at most), and nor does a nationality of his in which his name is popular:
-        unless he holds another, its name loses UNDATED_NAME's share of what the lighter
-        name's weight leaves short of a distinctive name, as in `NameTable.hopeful`, which
-        for his weight may leave no alert within reach. (An entry of several years, which
-        his year may spare, is under ALWAYS: `evidence.entry_blocks`.)"""
-        if form.truncated or len(typical) < len(prepared.nationalities):
-            return False
-        nationality = max(NATIONALITY_TYPICAL, 0.0) if typical else 0.0
+        A name adds its cap at most (`NameTable.hopeful`: a traveller name lighter than a
+        distinctive one caps every name it meets under NAME_MAX), and the nationality
+        NATIONALITY_SAME at most, which backs the name, unless every nationality of his is
+        one in which his name is popular (`score.typical_of`: it adds nothing and backs
+        nothing); then a date that neither backs the name nor is of his year also costs it
+        UNDATED_NAME's share of the shortfall (`score.uncorroborated`). A cut-off name may
+        be the start of any other, and gathers every block."""
+        if form.truncated:
+            return -np.inf, -np.inf
         short = max(0.0, 1.0 - form.total_weight / DISTINCTIVE_INFO)
-        cap = NAME_MAX - (COMMON_PENALTY + self._undated_name) * short
-        return cap + OTHER_YEAR + nationality + kernels.SURE < self.threshold - SLACK
+        cap = NAME_MAX - COMMON_PENALTY * short + kernels.SURE
+        need = self.threshold - SLACK - cap
+        if len(typical) < len(prepared.nationalities):  # a nationality may back the name
+            floor = need - max(NATIONALITY_SAME, NATIONALITY_TYPICAL, 0.0)
+            return floor, floor
+        floor = need - max(NATIONALITY_TYPICAL, 0.0)
+        return floor, floor + self._undated_name * short
 
     def _loose(self, fids: Array) -> Array:
         """Whether each listed name may alert with a full date a year apart or of another
-        day than the traveller's (its cap bears DOB_CONFLICT): such a name is filed under
-        each year it was born in, the others under FULL_YEAR + year (`kernels.date_blocks`).
+        day than the traveller's (its cap bears DOB_CONFLICT): such a name's full dates are
+        filed under LOOSE_YEAR + year, the others' under FULL_YEAR + year, which a traveller
+        with a full date does not gather (`kernels.date_blocks`, `query_blocks`).
         The cap holds for any traveller name, cut off or not: the words matched carry at
         most the listed name's total weight."""
         return self._table.capped_above(fids, self._conflict_need)

@@ -52,9 +52,11 @@ SLOTS = 2  # birth-date slots per listed name (see matchers.evidence)
 NATIONALITY_SLOTS = 2  # nationality slots per listed name
 SURE = 1e-9  # float slack: a bound must never fall under the exact score
 DAY_WORDS = 6  # 64-bit words of a name's days of the year (12 months of up to 31 days)
-# Date blocks (see date_blocks): ALWAYS, years as they are, FULL_YEAR + year, ON_DAY + a date.
+# Date blocks (see date_blocks): ALWAYS, years as they are, FULL_YEAR + year, LOOSE_YEAR +
+# year, ON_DAY + a date.
 ALWAYS = -1  # names any traveller's dates may reach (an entry has no date of birth)
 FULL_YEAR = 100_000
+LOOSE_YEAR = 200_000
 ON_DAY = 100_000_000  # + year * 10,000 + month * 100 + day
 # A listed name's record in `NameTable`'s names (float64; its fields never leave the range
 # a float holds exactly), from where it starts: its total weight, 1.0 if it is cut off, its
@@ -302,11 +304,12 @@ def _pool_value(
 @njit(cache=True, nogil=True)
 def date_blocks(fids: Array, loose: Array, records: Array, pool: Array) -> tuple[Array, Array]:
     """The names `fids` under the date blocks of `EvidenceTable.blocks`, as (block, name id)
-    pairs sorted by block: each full date a name carries (ON_DAY + its code), the year of
-    each date (year alone; FULL_YEAR + year for a full date of a name not `loose`, see
-    `query_blocks`), and ALWAYS for a name with an undated entry or an entry dated in
-    several years (see `evidence.entry_blocks`). A name with more dates than its slots has
-    them sorted in the pool, so each of its year blocks is written once."""
+    pairs sorted by block: each full date a name carries (ON_DAY + its code) and its year
+    (FULL_YEAR + year; LOOSE_YEAR + year for a name `loose`, see `query_blocks`), the year
+    of each date short of a day (year alone), and ALWAYS for a name with an undated entry
+    or an entry dated in several years (see `evidence.entry_blocks`). A name with more
+    dates than its slots has them sorted in the pool, so each of its year blocks is written
+    once."""
     total = 0
     for f in fids:
         r = records[f]
@@ -322,6 +325,7 @@ def date_blocks(fids: Array, loose: Array, records: Array, pool: Array) -> tuple
             n += 1
         many = (r.flags & MANY) != 0
         start, end = (r.dates[0], r.dates[0] + r.dates[1]) if many else (0, SLOTS)
+        full_years = LOOSE_YEAR if loose[i] else FULL_YEAR
         last_year = last_full = -1  # (equal years are neighbours: the pool is sorted)
         for p in range(start, end):
             code = pool[p] if many else r.dates[p]
@@ -331,13 +335,11 @@ def date_blocks(fids: Array, loose: Array, records: Array, pool: Array) -> tuple
             if code // 100 % 100 > 0 and code % 100 > 0:
                 codes[n], ids[n] = ON_DAY + code, f
                 n += 1
-                if not loose[i]:
-                    if year != last_full:
-                        codes[n], ids[n] = FULL_YEAR + year, f
-                        n += 1
-                        last_full = year
-                    continue
-            if year != last_year:
+                if year != last_full:
+                    codes[n], ids[n] = full_years + year, f
+                    n += 1
+                    last_full = year
+            elif year != last_year:
                 codes[n], ids[n] = year, f
                 n += 1
                 last_year = year
@@ -346,65 +348,85 @@ def date_blocks(fids: Array, loose: Array, records: Array, pool: Array) -> tuple
 
 
 @njit(cache=True, nogil=True)
-def query_blocks(dates: Array, others: bool) -> Array:
-    """The blocks of `date_blocks` holding every name whose dates can add more than
-    DOB_DIFFERENT against the traveller's `dates` ((year, month, day) rows, 0 unknown),
-    sorted: ALWAYS; the years one apart or equal; for a full date, itself, its day and month
-    swapped, and every valid date one digit apart (a typo); for a date short of a day,
-    FULL_YEAR + those years too. Against his full date a listed full date of another day,
-    or a year apart, takes DOB_CONFLICT off: only a name whose cap bears it (`date_blocks`'
-    `loose`) can still alert so, and only such a name is filed under the year itself.
-    Without `others`, only the blocks of his own years (and ALWAYS: see
-    `Matcher._own_years`)."""
-    out = np.empty(1 + len(dates) * (6 + 2 + 9 * 8), dtype=np.int64)
+def query_blocks(dates: Array, floor: float, floor_unbacked: float) -> Array:
+    """The blocks of `date_blocks` holding a name whose dates may add more than
+    DOB_DIFFERENT against the traveller's `dates` ((year, month, day) rows, 0 unknown) and
+    at least `floor` (`floor_unbacked` for a date that neither backs a name nor is of his
+    year: its name also loses UNDATED_NAME's share, `evidence_bounds`), sorted: ALWAYS; for
+    each date, the years one apart or equal (a date short of a day there adds DOB_MONTH at
+    most in his year, DOB_NEAR in the others); for a full date, itself, its day and month
+    swapped and every valid date one digit apart (a typo), each adding what `date_value`
+    says, and the full dates of those years of a name whose cap bears DOB_CONFLICT
+    (LOOSE_YEAR: against his full date they add DOB_CONFLICT, or are found on their day);
+    for a date short of a day, the full dates of those years (FULL_YEAR, LOOSE_YEAR), which
+    add what a date short of a day does. With both floors at -inf, every block worth more
+    than DOB_DIFFERENT (see `Matcher._date_floors`)."""
+    out = np.empty(1 + len(dates) * (9 + 2 + 9 * 8), dtype=np.int64)
     out[0] = ALWAYS
     n = 1
     for k in range(len(dates)):
         y, m, d = dates[k, 0], dates[k, 1], dates[k, 2]
         full = m > 0 and d > 0
         for year in (y - 1, y, y + 1):
-            out[n] = year
-            n += 1
-            if not full:
-                out[n] = FULL_YEAR + year
+            short = (DOB_MONTH if m > 0 else DOB_YEAR) if year == y else DOB_NEAR
+            if _reaches(dates, short, year, floor, floor_unbacked):
+                out[n] = year
+                n += 1
+                if not full:
+                    out[n], out[n + 1] = FULL_YEAR + year, LOOSE_YEAR + year
+                    n += 2
+            if full and _reaches(dates, DOB_CONFLICT, year, floor, floor_unbacked):
+                out[n] = LOOSE_YEAR + year
                 n += 1
         if not full:
             continue
-        out[n] = ON_DAY + y * 10_000 + m * 100 + d
-        n += 1
+        n = _on_day(out, n, dates, y, m, d, y, m, d, floor, floor_unbacked)
         if d <= 12 and d != m:
-            out[n] = ON_DAY + y * 10_000 + d * 100 + m
-            n += 1
+            n = _on_day(out, n, dates, y, m, d, y, d, m, floor, floor_unbacked)
         for place in (1, 10, 100, 1000):
             digit = y // place % 10
             for v in range(10):
                 if v != digit:
-                    out[n] = ON_DAY + (y + (v - digit) * place) * 10_000 + m * 100 + d
-                    n += 1
+                    year = y + (v - digit) * place
+                    n = _on_day(out, n, dates, y, m, d, year, m, d, floor, floor_unbacked)
         for place in (1, 10):
             for v in range(10):
                 month = m + (v - m // place % 10) * place
                 if month != m and 1 <= month <= 12:
-                    out[n] = ON_DAY + y * 10_000 + month * 100 + d
-                    n += 1
+                    n = _on_day(out, n, dates, y, m, d, y, month, d, floor, floor_unbacked)
                 day = d + (v - d // place % 10) * place
                 if day != d and 1 <= day <= 31:
-                    out[n] = ON_DAY + y * 10_000 + m * 100 + day
-                    n += 1
-    codes = np.unique(out[:n])
-    if others:
-        return codes
-    keep = np.zeros(len(codes), dtype=np.bool_)
-    for i in range(len(codes)):
-        code = codes[i]
-        if code >= ON_DAY:
-            year = (code - ON_DAY) // 10_000
-        elif code >= FULL_YEAR:
-            year = code - FULL_YEAR
-        else:
-            year = code  # (ALWAYS is no year)
-        keep[i] = code == ALWAYS or _his_year(dates, year)
-    return codes[keep]
+                    n = _on_day(out, n, dates, y, m, d, y, m, day, floor, floor_unbacked)
+    return np.unique(out[:n])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _reaches(dates: Array, value: float, year: int, floor: float, floor_unbacked: float) -> bool:
+    """Whether a listed date of `year` adding `value` reaches its floor (`query_blocks`)."""
+    spares = value >= DATE_BACKS or _his_year(dates, year)
+    return value >= (floor if spares else floor_unbacked)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _on_day(
+    out: Array,
+    n: int,
+    dates: Array,
+    qy: int,
+    qm: int,
+    qd: int,
+    y: int,
+    m: int,
+    d: int,
+    floor: float,
+    floor_unbacked: float,
+) -> int:
+    """Write the block of the full date (y, m, d) if it reaches its floor against the
+    traveller's (qy, qm, qd) (`query_blocks`); the blocks written so far."""
+    if _reaches(dates, date_value(qy, qm, qd, y, m, d), y, floor, floor_unbacked):
+        out[n] = ON_DAY + y * 10_000 + m * 100 + d
+        n += 1
+    return n
 
 
 @njit(cache=True, nogil=True)

@@ -19,8 +19,13 @@ from matchers.kernels import (
     date_value,
 )
 from matchers.score import (
+    DATE_BACKS,
     DOB_CONFLICT,
     DOB_DIFFERENT,
+    DOB_EXACT,
+    DOB_MONTH,
+    DOB_NEAR,
+    DOB_YEAR,
     NATIONALITY_DIFFERENT,
     NATIONALITY_SAME,
     Date,
@@ -366,30 +371,56 @@ def _assert_the_best_date_is_found(query: str | list[str], listed: list[str]) ->
         )
 
 
-@settings(max_examples=500, deadline=None)
-@given(_DATES, _DATES)
-@example("1985-03-12", "1985-12-03")  # day and month swapped
-@example("1985-03-12", "1985-08-12")  # a digit of the month off
-@example("1985-03-12", "1995-03-12")  # a digit of the year off
-@example("1985-03-12", "1985-03-28")  # the same month, another day: a conflict
-@example("1985-03-12", "1984-12-28")  # a year apart: a conflict
-@example("1985-03-12", "1984")  # a year apart, the year only
-@example("1985", "1984-03-12")  # the traveller's year only
-def test_the_blocks_reach_exactly_the_dates_worth_reaching(query: str, listed: str) -> None:
+# Floors a traveller's name may set on what a listed date must add (`Matcher._date_floors`)
+_FLOORS = st.sampled_from(
+    [-np.inf, DOB_CONFLICT, DOB_NEAR, -0.01, DOB_YEAR, 0.05, DOB_MONTH, DOB_EXACT, 0.2]
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_DATES, _DATES, _FLOORS, _FLOORS)
+@example("1985-03-12", "1985-12-03", -np.inf, -np.inf)  # day and month swapped
+@example("1985-03-12", "1985-08-12", -np.inf, -np.inf)  # a digit of the month off
+@example("1985-03-12", "1995-03-12", -np.inf, -np.inf)  # a digit of the year off
+@example("1985-03-12", "1985-03-28", -np.inf, -np.inf)  # the same month, another day
+@example("1985-03-12", "1984-12-28", -np.inf, -np.inf)  # a year apart: a conflict
+@example("1985-03-12", "1984", -np.inf, -np.inf)  # a year apart, the year only
+@example("1985", "1984-03-12", -np.inf, -np.inf)  # the traveller's year only
+@example("1985-03-12", "1984-12-28", DOB_CONFLICT, DOB_NEAR)  # a conflict his name bears
+@example("1985-03-12", "1985-03-28", -0.01, -0.01)  # one it does not bear
+@example("1985-03-12", "1975-03-12", 0.0, DOB_MONTH)  # a typo of another year: unbacked
+def test_the_blocks_reach_exactly_the_dates_worth_reaching(
+    query: str, listed: str, floor: float, floor_unbacked: float
+) -> None:
     """A traveller's date reaches a block of a listed date exactly when the date adds more
-    than DOB_CONFLICT, or, for a loose name, more than DOB_DIFFERENT; the blocks of his own
-    years alone, exactly when it is also of his year; and a name's blocks are its entries'
-    blocks."""
+    than DOB_CONFLICT, or, for a loose name, more than DOB_DIFFERENT, and at least its floor
+    (`floor` if it backs a name or is of his year, else `floor_unbacked`): where both dates
+    are full, exactly so, but for the block of a loose name's full dates of a year, which
+    holds its conflicts; otherwise at least so (a block of dates short of a day holds the
+    best such date of its year). And a name's blocks are its entries' blocks."""
     q = prepare(Identity(names=["A"], birth_dates=[query])).dates[0]
     d = prepare(Identity(names=["A"], birth_dates=[listed])).dates[0]
     value = _date_pair(q, d)[0]
     table = EvidenceTable()
     table.reset(0)
     table.add(0, prepare(Identity(names=["A"], birth_dates=[listed])))
+    full = None not in q and None not in d
+
+    def worth(value: float, year: int) -> bool:
+        spares = value >= DATE_BACKS or year == q[0]
+        return value >= (floor if spares else floor_unbacked)
+
     for loose in (False, True):
         assert set(_blocks(table, [0], loose)) == entry_blocks([d], loose)
-        reached = bool(entry_blocks([d], loose) & set(query_blocks([q]).tolist()))
-        floor = DOB_DIFFERENT if loose else DOB_CONFLICT
-        assert reached == (value > floor), (query, listed, value, loose)
-        own = bool(entry_blocks([d], loose) & set(query_blocks([q], others=False).tolist()))
-        assert own == (reached and q[0] == d[0]), (query, listed, loose)
+        reached = bool(
+            entry_blocks([d], loose) & set(query_blocks([q], floor, floor_unbacked).tolist())
+        )
+        level = DOB_DIFFERENT if loose else DOB_CONFLICT
+        wanted = value > level and worth(value, d[0])
+        if not full:
+            assert reached >= wanted, (query, listed, value, loose)
+            continue
+        conflicts = loose and abs(d[0] - q[0]) <= 1 and worth(DOB_CONFLICT, d[0])
+        assert reached == (wanted or conflicts), (query, listed, value, loose)
+    if floor == floor_unbacked == -np.inf:  # every block: exactly the dates worth more
+        assert reached == (value > DOB_DIFFERENT), (query, listed, value)

@@ -812,7 +812,8 @@ def test_a_traveller_gathers_other_years_only_where_they_may_alert(
     years alone when its weight leaves an entry dated in other years no alert (`Matcher.
     _own_years`): at the edge, one name a little heavier still alerts on its namesakes born
     a digit of the year off, and one a little lighter gathers none of them; an entry of two
-    years, his among them, is reached either way."""
+    years, his among them, is reached either way, and an entry of the year after with the
+    year alone by neither (`Matcher._date_floors`: DOB_NEAR leaves even the heavier short)."""
     monkeypatch.setattr(index, "BIG_POSTING", 2)  # (every posting split into date blocks)
     typos = [["1975-03-02"], ["1984-03-02"]]  # a digit of the year off
     dates = [*typos, ["1986"], ["1985-08-01", "1995-03-02"], ["1985-03-02"], ["1960-01-01"]]
@@ -823,12 +824,11 @@ def test_a_traveller_gathers_other_years_only_where_they_may_alert(
     apart = {e.entry_id for e in entries if e.identity.birth_dates in typos}
     assert (apart <= got) if alerts else not (apart & got)
     assert {e.entry_id for e in entries if len(e.identity.birth_dates) == 2} <= got
-    # what is retrieved: every entry but those born 25 years apart, or those of his year
+    # what is retrieved: those of his year, and those a digit off where they may alert
     own = [e for e in entries if any(d[:4] == "1985" for d in e.identity.birth_dates)]
-    near = [e for e in entries if e.identity.birth_dates != ["1960-01-01"]]
     stats = MatchStats()
     m.match(query, stats)
-    assert stats.retrieved == len(near if alerts else own)
+    assert stats.retrieved == len(own) + (len(apart) if alerts else 0)
 
 
 def test_each_name_of_a_traveller_gathers_the_years_it_needs() -> None:
@@ -854,6 +854,32 @@ def test_each_name_of_a_traveller_gathers_the_years_it_needs() -> None:
         # a digit off
         own = {eid for eid in near if eid[0] == "Z" or int(eid[1:]) % 4 == 2}
         assert m.candidates(prepare(query)) == own
+
+
+@pytest.mark.parametrize(
+    ("name", "bears"),
+    [("NGUYEN VAN AN ZHAKYP TURSUNBAEV", True), ("NGUYEN VAN AN", False)],  # 2.305, 0.305
+)
+def test_conflicting_dates_are_gathered_only_by_a_name_that_may_bear_them(
+    name: str, bears: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A distinctive listed name may alert with a full date that conflicts with the
+    traveller's (another day of his year, or a year apart: DOB_CONFLICT), so the full dates
+    of such a name are filed by year apart from the others' (LOOSE_YEAR). A distinctive
+    traveller name gathers them and alerts on them as compare does; one short of distinctive
+    cannot bear a conflict, and gathers its namesakes born on his day alone."""
+    monkeypatch.setattr(index, "BIG_POSTING", 2)  # (every posting split into date blocks)
+    conflicts = [["1985-03-28"], ["1984-12-28"]]
+    dates = [*conflicts, ["1985-03-02"], ["1960-01-01"]]
+    entries = _namesakes("NGUYEN VAN AN ZHAKYP TURSUNBAEV", dates, [["FRA"]], 8, "z")
+    m = Matcher(entries)
+    query = Identity(names=[name], birth_dates=["1985-03-02"], nationalities=["FRA"])
+    got = _alerts_as_compare(m, entries, query)
+    conflicting = {e.entry_id for e in entries if e.identity.birth_dates in conflicts}
+    assert (conflicting <= got) if bears else not (conflicting & got)
+    his_day = {e.entry_id for e in entries if e.identity.birth_dates == ["1985-03-02"]}
+    assert his_day <= got
+    assert m.candidates(prepare(query)) == (his_day | conflicting if bears else his_day)
 
 
 def test_a_name_of_no_value_loses_nothing_under_a_threshold_evidence_reaches() -> None:
