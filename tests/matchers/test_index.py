@@ -908,6 +908,9 @@ def test_a_name_of_no_value_loses_nothing_under_a_threshold_evidence_reaches() -
     [(True, k, f) for k in range(3) for f in range(40)]
     + [(add, k, 50) for add in (True, False) for k in (0, 1)] * 2
 )
+@example(  # a tuple large enough to be split shrinks, then grows again with another id
+    [(True, 0, f) for f in range(index.BIG_POSTING)] + [(False, 0, 0), (True, 0, 41)]
+)
 def test_postings_hold_what_was_filed(ops: list[tuple[bool, int, int]]) -> None:
     # One id, a tuple of a few, a set, the cached array, the date blocks in the store (here
     # a block per id's parity): every form answers as a set would, while postings change,
