@@ -6,7 +6,15 @@ COPY matchers matchers
 COPY watchlists watchlists
 COPY streams streams
 COPY config config
-RUN pip install --no-cache-dir .
+# numba keeps the matcher's compiled kernels in a cache on disk. The installed package is
+# read-only to the worker's user, so the cache lives here (without a writable cache numba
+# refuses to import the kernels at all). It is filled as the image is built, so a worker
+# starts without compiling; the worker's user may write it, so that on a host whose CPU
+# differs from the builder's a worker compiles them once and keeps them.
+ENV NUMBA_CACHE_DIR=/var/cache/borderwatch/numba
+RUN pip install --no-cache-dir . \
+    && borderwatch compile \
+    && chown -R nobody /var/cache/borderwatch
 USER nobody
 EXPOSE 9108
 CMD ["borderwatch", "worker"]

@@ -30,6 +30,7 @@ from streams.alert_history import AlertHistory
 from streams.events import Alert, DeadLetter, Disposition
 from streams.follower import TopicFollower
 from streams.kafka import faust_app
+from streams.kernel_compile import KernelCompile
 from streams.metrics import WorkerMetrics
 from streams.pipeline import CrossingPipeline, Incoming, Outcome
 from streams.retro import RetroHunter
@@ -45,6 +46,7 @@ DLQ_HEADER = "borderwatch-dlq"
 # crossing that raises none).
 ORIGIN_HEADER = "borderwatch-origin"
 _SLICE = 16  # crossings matched between two turns of the event loop (fetches, timers)
+_COMPILE_TIMEOUT_S = 300.0  # the kernels compiled ahead: then the worker compiles them itself
 _TOO_LARGE = (MessageSizeTooLargeError, RecordTooLargeError)  # Faust raises them as causes
 Queued = tuple[Outcome, Awaitable[Any]]  # an outcome and the delivery of its messages
 
@@ -184,10 +186,13 @@ class Worker:
         @app.agent(crossings, name="match-crossings")
         async def match_crossings(stream: faust.StreamT[Any]) -> None:
             restore_log_level(s.log_level)  # the Faust worker has set up logging by now
+            compiling = KernelCompile()
+            await compiling.start()  # (on another core, while the list loads)
             warming = asyncio.get_running_loop().run_in_executor(None, warm)
             await self.feed.ready.wait()
             await self.history_follower.ready.wait()
             await warming
+            await compiling.finish(timeout_s=_COMPILE_TIMEOUT_S)
             self.matcher.warm()
             self.metrics.ready.set(1)
             batches = stream.take_events(s.batch_size, within=s.batch_within_s)  # type: ignore[attr-defined]

@@ -48,6 +48,16 @@ def worker() -> None:
     FaustWorker(bw.app, loglevel=settings.log_level.lower(), quiet=True).execute_from_commandline()
 
 
+@cli.command(name="compile")
+def compile_command() -> None:
+    """Compile the matcher's kernels into numba's cache (a worker does it as it starts)."""
+    from matchers.warmup import compile_kernels
+
+    started = time.perf_counter()
+    names = compile_kernels()
+    click.echo(f"{len(names)} kernels compiled or loaded in {time.perf_counter() - started:.1f} s")
+
+
 @cli.command()
 @click.option(
     "--agency",

@@ -373,3 +373,35 @@ def test_tls_script_runs_once(made_certs: tuple[Path, Path, str]) -> None:
     )
     assert "nothing to do" in again.stdout
     assert ((secrets / "kafka.keystore.p12").read_bytes(), (ca / "ca.crt").read_bytes()) == before
+
+
+def dockerfile() -> tuple[dict[str, str], list[str], str]:
+    """The image's ENV values, RUN commands (continuations joined) and runtime USER."""
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    env: dict[str, str] = {}
+    runs: list[str] = []
+    user = "root"
+    for line in text.splitlines():
+        instruction, _, rest = line.partition(" ")
+        if instruction == "ENV":
+            name, value = rest.split("=", 1)
+            env[name] = value
+        elif instruction == "RUN":
+            runs.append(" ".join(rest.split()))
+        elif instruction == "USER":
+            user = rest.strip()
+    return env, runs, user
+
+
+def test_the_image_compiles_the_kernels_into_a_cache_its_user_may_write() -> None:
+    # The package installed in the image is read-only to its user: without a cache directory
+    # numba refuses to import the kernels; without the build-time compile, every new
+    # container would compile them (tens of seconds) before its first crossing.
+    env, runs, user = dockerfile()
+    cache = env["NUMBA_CACHE_DIR"]
+    assert user != "root"
+    steps = [step.strip() for run in runs for step in run.split("&&")]
+    install = steps.index("pip install --no-cache-dir .")
+    assert steps.index("borderwatch compile") > install
+    owners = [s.split() for s in steps if s.startswith("chown -R ")]
+    assert any(o[2] == user and cache.startswith(o[3].rstrip("/") + "/") for o in owners), owners
