@@ -122,6 +122,7 @@ class _BlockStore:
         self._size = 0  # pairs written, garbage included
         self._live = 0
         self._owners: list[dict[object, tuple[int, int]]] = []  # the spans of each _Postings
+        self.version = 0  # moved on whenever a span is dropped or moved (not when one is added)
 
     def owner(self) -> dict[object, tuple[int, int]]:
         """A new posting table's spans, by key (the store moves them when it compacts)."""
@@ -147,6 +148,7 @@ class _BlockStore:
     def drop(self, span: tuple[int, int]) -> None:
         """A posting's pairs became garbage."""
         self._live -= span[1] - span[0]
+        self.version += 1
 
     def compact(self) -> None:
         """Write the live pairs anew once garbage outweighs them (not while spans are being
@@ -154,6 +156,7 @@ class _BlockStore:
         if self._size - self._live <= max(self._live, BLOCK_SLACK):
             return
         codes, ids = self.codes, self.ids
+        self.version += 1
         self.codes = np.empty(self._live, dtype=np.int64)
         self.ids = np.empty(self._live, dtype=np.int64)
         self._size = 0
@@ -284,6 +287,20 @@ class _Postings:
 # name id) pairs sorted by block.
 Blocks = tuple[Array, Callable[[Array], tuple[Array, Array]]]
 Large = tuple[_Postings, object]  # a large posting, by its key
+
+
+class _Gathered:
+    """What a traveller name's keys reach before date blocks (`Matcher._query_postings`):
+    the ids of its small postings, its large postings, and where those lie in the block
+    store (as of the store's `version`: its spans move when it changes)."""
+
+    __slots__ = ("large", "small", "spans", "version")
+
+    def __init__(self, small: Array, large: list[Large]) -> None:
+        self.small = small
+        self.large = tuple(large)
+        self.spans: Array | None = None
+        self.version = -1
 
 
 def _union(arrays: list[Array]) -> Array:
@@ -471,7 +488,7 @@ class Matcher:
         self._alike_cache: dict[str, frozenset[str]] = {}
         # What a traveller name's keys gather before date blocks (see _query_postings), by
         # name: names repeat at a border, and any change to the postings empties it.
-        self._query_cache: dict[str, tuple[Array, tuple[Large, ...]]] = {}
+        self._query_cache: dict[str, _Gathered] = {}
         self._name_matches: dict[tuple[str, int], NameMatch] = {}  # see _name_match
         # See _worths: a worth, and the similarity, information and identity it came from.
         self._name_worths: dict[tuple[str, int], tuple[float, float, float, float]] = {}
@@ -750,17 +767,21 @@ class Matcher:
         return {sound_key(v) for v in self._vocabulary if any(v.startswith(s) for s in spellings)}
 
     def _candidate_names(self, form: NameForm, blocks: Blocks | None) -> Array:
-        small, large = self._query_postings(form)
+        got = self._query_postings(form)
+        small, large = got.small, got.large
         if blocks is None:
             return _union([small, *(postings.array(key) for postings, key in large)])
         wanted, split = blocks
         store = self._block_store
         store.compact()
-        spans = np.array([postings.span(key, split) for postings, key in large], dtype=np.int64)
-        spans = spans.reshape(-1, 2)
+        spans = got.spans
+        if spans is None or got.version != store.version:
+            listed = [postings.span(key, split) for postings, key in large]
+            got.spans = spans = np.array(listed, dtype=np.int64).reshape(-1, 2)
+            got.version = store.version
         return _distinct(kernels.names_in_blocks(small, store.codes, store.ids, spans, wanted))
 
-    def _query_postings(self, form: NameForm) -> tuple[Array, tuple[Large, ...]]:
+    def _query_postings(self, form: NameForm) -> _Gathered:
         """The ids of the small postings a traveller name's keys reach, and its large
         postings (split by date blocks when gathered)."""
         got = self._query_cache.get(form.source)
@@ -783,7 +804,7 @@ class Matcher:
             self._words.gather((k for k in words if self._words.size(k) <= rare), small, large)
         if len(self._query_cache) >= QUERY_CACHE:
             self._query_cache.clear()
-        got = self._query_cache[form.source] = (np.array(small, dtype=np.int64), tuple(large))
+        got = self._query_cache[form.source] = _Gathered(np.array(small, dtype=np.int64), large)
         return got
 
     def _blocks(self, prepared: Prepared, typical: list[list[str]]) -> list[Array | None]:

@@ -151,6 +151,7 @@ class NameForm:
     order_key: tuple[str, ...]
     content: int  # bit mask of the tokens that are not particles
     family: int  # bit mask of the family-name tokens
+    popular: frozenset[str]  # the countries where a word of it is a popular name (`popular_in`)
 
     def reading(self) -> str:
         """The Latin words the name was read as (first spelling of each token)."""
@@ -335,6 +336,9 @@ def _read_runs(text: str, script: str) -> list[Reading]:
     return out
 
 
+_POPULAR: dict[frozenset[str], frozenset[str]] = {}
+
+
 @lru_cache(maxsize=131_072)
 def name_form(name: str) -> NameForm:
     """The comparable form of one written name (cached: names repeat)."""
@@ -372,12 +376,18 @@ def name_form(name: str) -> NameForm:
     tokens = tuple(map(_token, readings))
     units = [Unit(1 << n, t.spellings, t.weight) for n, t in enumerate(tokens)]
     content_mask = family_mask = 0
+    popular: frozenset[str] = frozenset()
+    countries = tables.name_countries()
     for n, t in enumerate(tokens):  # (one pass: a traveller's new name is built as he waits)
         if n:
             a = tokens[n - 1]
             units.append(Unit((1 << (n - 1)) | (1 << n), _joined(a, t), a.weight + t.weight))
         if not t.particle:
             content_mask |= 1 << n
+            for s in t.spellings[:2]:
+                got = countries.get(s)
+                if got is not None:
+                    popular |= got
         if t.family:
             family_mask |= 1 << n
     return NameForm(
@@ -391,6 +401,7 @@ def name_form(name: str) -> NameForm:
         order_key=tuple([t.spellings[0] for t in tokens]),
         content=content_mask,
         family=family_mask,
+        popular=_POPULAR.setdefault(popular, popular),  # (a few distinct sets, shared)
     )
 
 

@@ -509,10 +509,7 @@ def typical_of(m: NameMatch, country: str) -> bool:
 def popular_in(form: NameForm, country: str) -> bool:
     """Whether a word of the name is a popular name in `country` (`typical_of` one name: a
     traveller's name popular in his nationality makes it typical against any listed name)."""
-    common = tables.name_countries()
-    return any(
-        country in common.get(s, ()) for t in form.tokens if not t.particle for s in t.spellings[:2]
-    )
+    return country in form.popular
 
 
 _ALONE = "similar common name, no date of birth, nationality or document to back it"

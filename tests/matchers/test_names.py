@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matchers import Identity, compare
+from matchers import Identity, compare, tables
 from matchers.names import name_form
 
 
@@ -114,3 +114,25 @@ def test_latin_words_in_a_native_script_name_are_read_as_latin() -> None:
     assert [s[0] for s in spellings("車 Ha-joon")] == ["che", "ha", "joon"]
     assert [s[0] for s in spellings("Kim 민준")] == ["kim", "min", "jun"]
     assert alerts("CHE HA JOON", "車 Ha-joon")
+
+
+@pytest.mark.parametrize(
+    ("name", "countries"),
+    [
+        ("NGUYEN VAN AN", {"VNM"}),  # (van: a particle, popular nowhere by itself)
+        ("김민준", {"KOR"}),  # read as Kim Min Jun
+        ("ZHAKYP TURSUNBAEV", set()),  # (popular nowhere: the empty set)
+    ],
+)
+def test_a_name_knows_the_countries_where_a_word_of_it_is_popular(
+    name: str, countries: set[str]
+) -> None:
+    """`NameForm.popular` (what `score.popular_in` asks): the countries of the first two
+    spellings of each word that is not a particle, in the popular-names table."""
+    form = name_form(name)
+    common = tables.name_countries()
+    expected = {
+        c for t in form.tokens if not t.particle for s in t.spellings[:2] for c in common.get(s, ())
+    }
+    assert form.popular == expected
+    assert countries <= form.popular
