@@ -336,6 +336,8 @@ def _read_runs(text: str, script: str) -> list[Reading]:
     return out
 
 
+# The distinct sets of countries where a name is popular: a few hundred, shared by the
+# million names of a large list (`NameForm.popular`).
 _POPULAR: dict[frozenset[str], frozenset[str]] = {}
 
 

@@ -188,11 +188,14 @@ class Worker:
             restore_log_level(s.log_level)  # the Faust worker has set up logging by now
             compiling = KernelCompile()
             await compiling.start()  # (on another core, while the list loads)
-            warming = asyncio.get_running_loop().run_in_executor(None, warm)
-            await self.feed.ready.wait()
-            await self.history_follower.ready.wait()
-            await warming
-            await compiling.finish(timeout_s=_COMPILE_TIMEOUT_S)
+            try:
+                warming = asyncio.get_running_loop().run_in_executor(None, warm)
+                await self.feed.ready.wait()
+                await self.history_follower.ready.wait()
+                await warming
+                await compiling.finish(timeout_s=_COMPILE_TIMEOUT_S)
+            finally:
+                compiling.stop()  # (stopped while loading: not left behind)
             self.matcher.warm()
             self.metrics.ready.set(1)
             batches = stream.take_events(s.batch_size, within=s.batch_within_s)  # type: ignore[attr-defined]

@@ -38,6 +38,12 @@ class KernelCompile:
         except OSError as exc:
             log.warning("kernels not compiled ahead (%s); the worker compiles them itself", exc)
 
+    def stop(self) -> None:
+        """Kill it if it is still running (the worker stopped before its list was loaded)."""
+        process, self._process = self._process, None
+        if process is not None and process.returncode is None:
+            process.kill()
+
     async def finish(self, timeout_s: float) -> bool:
         """Wait for it (`timeout_s` at most, then stop it); whether it compiled them all."""
         process, self._process = self._process, None

@@ -62,3 +62,20 @@ def test_a_compile_that_does_not_finish_is_only_a_warning(
         fake_python(tmp_path, monkeypatch, script)
     assert run(timeout_s) is False
     assert warning in caplog.text
+
+
+def test_a_worker_stopped_while_loading_leaves_no_compile_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_python(tmp_path, monkeypatch, "exec sleep 60\n")
+
+    async def go() -> int | None:
+        compiling = KernelCompile()
+        await compiling.start()
+        process = compiling._process
+        assert process is not None and process.returncode is None
+        compiling.stop()
+        await asyncio.wait_for(process.wait(), 10)
+        return process.returncode
+
+    assert asyncio.run(go()) == -9  # (killed)
