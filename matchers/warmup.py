@@ -26,9 +26,8 @@ class _Entry:
 
 _PASSPORT = Document(number="A1234567", country="MYS")
 # A listed person with common and distinctive names, and travellers who reach him by a date,
-# by a name alone, by a cut-off MRZ name field, by his passport, and with a
-# word too long for `kernels.indel`: every path of
-# `Matcher.match`.
+# by a name alone, by a cut-off MRZ name field, by his passport, and with a word too long
+# for `kernels.indel`: every path of `Matcher.match`.
 _LISTED = _Entry(
     "warm-up-1",
     Identity(
@@ -59,8 +58,13 @@ def compile_kernels() -> list[str]:
 
 def compiled() -> list[str]:
     """The kernels of `matchers.kernels` compiled (or loaded) in this process so far."""
-    return sorted(
-        name
+    return sorted(name for name, types in signatures().items() if types)
+
+
+def signatures() -> dict[str, list[str]]:
+    """Each kernel of `matchers.kernels`, and the types it is compiled for in this process."""
+    return {
+        name: sorted(map(str, value.signatures))
         for name, value in vars(kernels).items()
-        if getattr(value, "py_func", None) is not None and value.signatures
-    )
+        if getattr(value, "py_func", None) is not None
+    }

@@ -11,17 +11,10 @@ import sys
 # Run in a fresh process: in this one, other tests have compiled the kernels already.
 _SCRIPT = """
 import json
-from matchers import Identity, Matcher, kernels
-from matchers.warmup import compile_kernels
+from matchers import Identity, Matcher
+from matchers.warmup import compile_kernels, signatures
 from watchlists import load
 from watchlists.loaders import packaged_un_list
-
-def signatures():
-    return {
-        name: sorted(map(str, value.signatures))
-        for name, value in vars(kernels).items()
-        if getattr(value, "py_func", None) is not None
-    }
 
 compiled = compile_kernels()
 before = signatures()
