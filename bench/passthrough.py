@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from config import Settings
 from streams.cli import configure_logging
 from streams.events import CrossingEvent
-from streams.kafka import ensure_topics, faust_app
+from streams.kafka import ensure_topics, faust_app, use_event_loop
 
 SOURCE_TS_HEADER = "bench-source-ts"
 
@@ -87,6 +87,7 @@ def main() -> None:
     settings = Settings()
     configure_logging(settings.log_level)
     ensure_topics(settings)
+    use_event_loop(settings)  # as the worker does
     registry = CollectorRegistry()
     app = build_app(settings, registry)
     if settings.metrics_port:

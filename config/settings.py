@@ -71,6 +71,11 @@ class Settings(BaseSettings):
         "at 1,000/s, batches of 50 kept p99 under 200 ms at no cost in throughput).",
     )
     batch_within_s: float = Field(0.05, gt=0, description="Longest wait to fill a batch.")
+    event_loop: Literal["uvloop", "asyncio"] = Field(
+        "uvloop",
+        description="The workers' event loop: uvloop (libuv) spends less of a core than "
+        "asyncio's own on each fetch, delivery and timer.",
+    )
     max_message_bytes: int = Field(
         1_048_576, ge=1024, description="Crossings larger than this go to the DLQ unread."
     )

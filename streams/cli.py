@@ -34,11 +34,12 @@ def worker() -> None:
     from faust.worker import Worker as FaustWorker
 
     from streams.app import Worker
-    from streams.kafka import ensure_topics
+    from streams.kafka import ensure_topics, use_event_loop
 
     settings = Settings()
     configure_logging(settings.log_level)
     ensure_topics(settings)
+    use_event_loop(settings)
     bw = Worker(settings)
     bw.metrics.serve(settings.metrics_port)
     if settings.metrics_port:

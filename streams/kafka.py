@@ -259,6 +259,15 @@ def _faust_transport(app: faust.App, fetch_max_wait_ms: int) -> Any:
     return Transport(app.conf.broker_consumer, app)
 
 
+def use_event_loop(settings: Settings) -> None:
+    """Make `Settings.event_loop` the loop of every event loop created from now on (the
+    Faust worker's and its consumer thread's): call it before the Faust worker starts."""
+    import mode.loop
+
+    mode.loop.use("uvloop" if settings.event_loop == "uvloop" else "aio")
+    log.info("event loop: %s", settings.event_loop)
+
+
 def faust_app(settings: Settings) -> faust.App:
     """The Faust app of a worker (and of the benchmark's pass-through ceiling): one set of
     consumer and producer settings, so the two are measured alike."""

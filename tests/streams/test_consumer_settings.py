@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from collections.abc import Callable
+
+import pytest
 
 from config import Settings
 from streams.app import Worker
@@ -28,3 +32,27 @@ def test_the_worker_consumer_waits_the_configured_time_per_fetch(
             await consumer.stop()
 
     assert asyncio.run(fetcher_wait()) == 77
+
+
+@pytest.mark.parametrize(
+    ("choice", "module"), [("uvloop", "uvloop"), ("asyncio", "asyncio.unix_events")]
+)
+def test_the_faust_worker_runs_on_the_configured_event_loop(choice: str, module: str) -> None:
+    """`use_event_loop` before the Faust worker is made (as `borderwatch worker` and the
+    benchmark's pass-through do): its loop, and any other made after, is the chosen one.
+    In a fresh interpreter: the choice is process-wide."""
+    code = f"""
+import asyncio
+from faust.worker import Worker as FaustWorker
+from config import Settings
+from streams.app import Worker
+from streams.kafka import use_event_loop
+settings = Settings(bootstrap_servers="localhost:1", event_loop="{choice}", metrics_port=0)
+use_event_loop(settings)
+faust_worker = FaustWorker(Worker(settings).app, quiet=True)
+print(type(faust_worker.loop).__module__, type(asyncio.new_event_loop()).__module__)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.split() == [module, module]
