@@ -46,6 +46,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.machine import memory_latency_ns
 from bench.pipeline_data import Crossing, ListedFactory, crossings
 from bench.pipeline_procs import (
     BORDERWATCH,
@@ -171,6 +172,8 @@ def machine_info() -> dict[str, Any]:
         "memory_gb": round(mem_kb / 1024 / 1024),
         "python": platform.python_version(),
         "loadavg_start": Path("/proc/loadavg").read_text().split()[:3],
+        "memory_ns": round(memory_latency_ns(), 1),
+        "event_loop": Settings().event_loop,
         "git_head": head,
         "matchers_sha256": digest.hexdigest()[:12],
     }
@@ -664,13 +667,14 @@ def render(report: Report) -> str:
     lines = [
         f"Run {m['date']} on {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']};"
         f" load average {' '.join(m['loadavg_start'])} at start,"
-        f" {' '.join(m.get('loadavg_end', []))} at end; git {m['git_head']},"
+        f" {' '.join(m.get('loadavg_end', []))} at end; a dependent load over 128 MB"
+        f" {m.get('memory_ns', '?')} ns (`bench.machine`); git {m['git_head']},"
         f" matchers/*.py sha256 {m['matchers_sha256']}.",
         f"Command: `{m.get('command', 'bench.pipeline.PipelineBench (in a test)')}`",
         f"Watchlist: {o['entries']:,} entries (published in {report.watchlist_publish_s} s);"
         f" {o['crossings']:,} crossings pre-published, {o['share']:.1%} by listed people;"
         f" {o['partitions']} partitions; batch {o['batch_size']},"
-        f" within {Settings().batch_within_s} s.",
+        f" within {Settings().batch_within_s} s; event loop {m.get('event_loop', 'asyncio')}.",
         "",
         "| run | workers | crossings/s | of ceiling | taken | CPU s / 1,000 | broker CPU s / 1,000"
         " | peak RSS MB | ready after s | alerts | planted found | planted among last listed"
