@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from config import Settings
 from streams.cli import configure_logging
 from streams.events import CrossingEvent
+from streams.heap import collect_less_often
 from streams.kafka import ensure_topics, faust_app, use_event_loop
 
 SOURCE_TS_HEADER = "bench-source-ts"
@@ -56,6 +57,7 @@ def build_app(settings: Settings, registry: CollectorRegistry) -> faust.App:
     @app.agent(crossings, name="passthrough")
     async def passthrough(stream: faust.StreamT[Any]) -> None:
         restore_log_level(s.log_level)  # as the worker does
+        collect_less_often()  # as the worker does once its list is in
         ready.set(1)
         batches = stream.take_events(s.batch_size, within=s.batch_within_s)  # type: ignore[attr-defined]
         async for events in batches:

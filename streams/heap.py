@@ -11,6 +11,13 @@ longer walks. Reference counting still frees them as usual: the index holds no r
 cycles (removing and re-adding thousands of pipeline-data entries left none for the collector).
 The cost is that cyclic garbage alive at a freeze is never reclaimed. The feed settles the
 heap only every SETTLE_EVERY records, so that stays a few start-up leftovers.
+
+Once the list is in, the collector also runs less often (`collect_less_often`). With
+CPython's thresholds (700, 10, 10) a batch of crossings set off dozens of young
+collections; each promoted the batch's own objects, alive until its end, and those
+promotions set off full collections of everything made since the last freeze (the caches'
+entries among them): 6.1 % of a worker's CPU at 100,000 entries, 0.6 % with
+STEADY_THRESHOLDS (bench/RESULTS.md, session 15).
 """
 
 from __future__ import annotations
@@ -18,6 +25,14 @@ from __future__ import annotations
 import gc
 
 SETTLE_EVERY = 10_000  # watchlist records applied between two freezes
+# A young collection once 50,000 more objects are alive than at the last (a batch's own are
+# gone by then), a middle one every 20 of those, a full one every 10 middle ones.
+STEADY_THRESHOLDS = (50_000, 20, 10)
+
+
+def collect_less_often() -> None:
+    """The collector's thresholds for a process past its start-up (STEADY_THRESHOLDS)."""
+    gc.set_threshold(*STEADY_THRESHOLDS)
 
 
 class HeapSettler:
@@ -37,3 +52,10 @@ class HeapSettler:
         """Move everything alive now out of the collector's way."""
         gc.freeze()
         self._since = 0
+
+    def loaded(self) -> None:
+        """The whole list is in: settle, then every SETTLE_EVERY changes, and collect less
+        often from now on."""
+        self.settle()
+        self.every = SETTLE_EVERY  # live updates: fewer start-up leftovers frozen
+        collect_less_often()

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from config import Settings
 from matchers import Matcher
 from streams.follower import TopicFollower
-from streams.heap import SETTLE_EVERY, HeapSettler
+from streams.heap import HeapSettler
 from watchlists import WatchlistEntry
 
 log = logging.getLogger(__name__)
@@ -108,8 +108,7 @@ class WatchlistFeed:
 
     async def _after_batch(self) -> None:
         if self.ready.is_set() and not self._settled_when_ready:
-            self.heap.settle()  # the whole list is in: keep the collector off it
-            self.heap.every = SETTLE_EVERY  # live updates: fewer start-up leftovers frozen
+            self.heap.loaded()  # the whole list is in: keep the collector off it
             self._settled_when_ready = True
         if self._changed:
             changed, self._changed = list(self._changed.values()), {}

@@ -13,16 +13,18 @@ from aiokafka.structs import ConsumerRecord
 
 from config import Settings
 from matchers import Matcher
-from streams.heap import HeapSettler
+from streams.heap import SETTLE_EVERY, STEADY_THRESHOLDS, HeapSettler
 from streams.watchlist_feed import WatchlistFeed
 from tests.reliability.hostile import valid_entry
 
 
 @pytest.fixture(autouse=True)
 def _unfrozen() -> Iterator[None]:
+    thresholds = gc.get_threshold()
     gc.unfreeze()
     yield
     gc.unfreeze()
+    gc.set_threshold(*thresholds)
 
 
 def test_the_heap_is_frozen_after_every_so_many_changes() -> None:
@@ -53,6 +55,9 @@ def test_the_feed_freezes_what_it_loaded_and_again_once_ready() -> None:
     gc.unfreeze()
     asyncio.run(feed._after_batch())
     assert gc.get_freeze_count() == 0  # not ready yet: nothing more
+    assert gc.get_threshold() != STEADY_THRESHOLDS  # (CPython's: the list is loading)
     feed.ready.set()
     asyncio.run(feed._after_batch())
     assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == STEADY_THRESHOLDS  # loaded: the collector runs less often
+    assert feed.heap.every == SETTLE_EVERY  # and the heap is settled less often
