@@ -16,8 +16,9 @@ Once the list is in, the collector also runs less often (`collect_less_often`). 
 CPython's thresholds (700, 10, 10) a batch of crossings set off dozens of young
 collections; each promoted the batch's own objects, alive until its end, and those
 promotions set off full collections of everything made since the last freeze (the caches'
-entries among them): 6.1 % of a worker's CPU at 100,000 entries, 0.6 % with
-STEADY_THRESHOLDS (bench/RESULTS.md, session 15).
+entries among them): 5.3-6.2 % of a worker's CPU at 100,000 entries, 1.1-1.6 % with
+STEADY_THRESHOLDS; in one process 24 against 3.4 µs a crossing (`bench.gc_thresholds`,
+bench/RESULTS.md, session 15).
 """
 
 from __future__ import annotations
