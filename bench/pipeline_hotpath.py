@@ -5,8 +5,8 @@
 Builds the index as the watchlist feed does (validate each record's JSON, upsert, the heap
 frozen as it grows: `streams.heap`), then runs `CrossingPipeline.process` on crossings from
 bench/pipeline_data.py, timing each step: decode, candidate retrieval, scoring, alert
-building and serializing. --profile prints a
-pyinstrument profile of `CrossingPipeline.process` (pip install pyinstrument).
+building and serializing. --profile prints a pyinstrument profile of
+`CrossingPipeline.process` (pip install pyinstrument).
 """
 
 from __future__ import annotations
