@@ -25,6 +25,7 @@ from streams.watchlist_feed import LOADING_SETTLE_EVERY
 from watchlists import WatchlistEntry
 
 BATCH = 50  # the worker's default batch
+CPYTHON = (700, 10, 10)  # CPython's own thresholds
 
 
 class CollectorClock:
@@ -66,12 +67,13 @@ def main(argv: list[str] | None = None) -> None:
     sample = [json.loads(v) for v in rng.sample(raw, min(len(raw), 5_000))]
     del raw
     pipeline = CrossingPipeline(matcher)
-    thresholds = {"CPython's": gc.get_threshold(), "steady": STEADY_THRESHOLDS}
+    thresholds = {"CPython's": CPYTHON, "steady": STEADY_THRESHOLDS}
+    before = gc.get_threshold()
     try:
         with CollectorClock() as clock:
             _rounds(a, pipeline, sample, thresholds, clock)
     finally:
-        gc.set_threshold(*thresholds["CPython's"])
+        gc.set_threshold(*before)
 
 
 def _rounds(
