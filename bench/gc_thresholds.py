@@ -2,7 +2,7 @@
 
     python -m bench.gc_thresholds [--entries 100000] [--crossings 5000] [--rounds 4]
 
-Builds the index as the watchlist feed does (the heap frozen as it loads), then runs
+Builds the index as the watchlist feed does (`bench.pipeline_hotpath.load`), then runs
 `CrossingPipeline.process` in batches of 50 as the worker does, each round on travellers
 new to the matcher, with CPython's thresholds and with `streams.heap.STEADY_THRESHOLDS`
 in turn (alternating which goes first). Prints CPU and collector time a crossing.
@@ -17,12 +17,10 @@ import random
 import time
 from typing import Any
 
-from bench.pipeline_data import ListedFactory, crossings
-from matchers import Matcher
-from streams.heap import STEADY_THRESHOLDS, HeapSettler
+from bench.pipeline_data import crossings
+from bench.pipeline_hotpath import listed_records, load
+from streams.heap import STEADY_THRESHOLDS
 from streams.pipeline import CrossingPipeline, Incoming
-from streams.watchlist_feed import LOADING_SETTLE_EVERY
-from watchlists import WatchlistEntry
 
 BATCH = 50  # the worker's default batch
 CPYTHON = (700, 10, 10)  # CPython's own thresholds
@@ -55,23 +53,17 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--crossings", type=int, default=5_000, help="per round and thresholds")
     p.add_argument("--rounds", type=int, default=4)
     a = p.parse_args(argv)
-    rng = random.Random(7)
-    factory = ListedFactory(random.Random(8))
-    raw = [json.dumps(factory.entry(i), ensure_ascii=False).encode() for i in range(a.entries)]
-    matcher, heap = Matcher(), HeapSettler(LOADING_SETTLE_EVERY)
-    for value in raw:
-        matcher.upsert(WatchlistEntry.model_validate_json(value))
-        heap.changed(1)
-    heap.settle()
-    matcher.warm()
-    sample = [json.loads(v) for v in rng.sample(raw, min(len(raw), 5_000))]
-    del raw
-    pipeline = CrossingPipeline(matcher)
-    thresholds = {"CPython's": CPYTHON, "steady": STEADY_THRESHOLDS}
-    before = gc.get_threshold()
+    before = gc.get_threshold()  # (loading sets the worker's; each round sets its own)
     try:
+        rng = random.Random(7)
+        raw = listed_records(a.entries, 8)
+        matcher, _, _ = load(raw)
+        matcher.warm()
+        sample = [json.loads(v) for v in rng.sample(raw, min(len(raw), 5_000))]
+        del raw
+        thresholds = {"CPython's": CPYTHON, "steady": STEADY_THRESHOLDS}
         with CollectorClock() as clock:
-            _rounds(a, pipeline, sample, thresholds, clock)
+            _rounds(a, CrossingPipeline(matcher), sample, thresholds, clock)
     finally:
         gc.set_threshold(*before)
 

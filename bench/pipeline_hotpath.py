@@ -34,13 +34,18 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(entries: int, count: int, share: float, seed: int, profile: bool) -> dict[str, Any]:
-    rng = random.Random(seed)
-    factory = ListedFactory(random.Random(seed + 1))
-    raw = [json.dumps(factory.entry(i), ensure_ascii=False).encode() for i in range(entries)]
-    rss_before = _rss_mb()
+def listed_records(entries: int, seed: int) -> list[bytes]:
+    """The benchmark's watchlist as its topic holds it: one JSON record an entry."""
+    factory = ListedFactory(random.Random(seed))
+    return [json.dumps(factory.entry(i), ensure_ascii=False).encode() for i in range(entries)]
+
+
+def load(raw: list[bytes]) -> tuple[Matcher, float, float]:
+    """An index built as the worker's feed builds it: each record validated and upserted,
+    the heap settled as it grows and once loaded (`streams.heap`); and the seconds spent
+    validating and upserting."""
     matcher = Matcher()
-    heap = HeapSettler(LOADING_SETTLE_EVERY)  # as the worker's feed keeps the collector off
+    heap = HeapSettler(LOADING_SETTLE_EVERY)
     validate_s = upsert_s = 0.0
     for value in raw:
         t0 = time.perf_counter()
@@ -51,6 +56,14 @@ def measure(entries: int, count: int, share: float, seed: int, profile: bool) ->
         validate_s += t1 - t0
         upsert_s += time.perf_counter() - t1
     heap.loaded()
+    return matcher, validate_s, upsert_s
+
+
+def measure(entries: int, count: int, share: float, seed: int, profile: bool) -> dict[str, Any]:
+    rng = random.Random(seed)
+    raw = listed_records(entries, seed + 1)
+    rss_before = _rss_mb()
+    matcher, validate_s, upsert_s = load(raw)
     index_mb = _rss_mb() - rss_before
     sample = [json.loads(v) for v in rng.sample(raw, min(len(raw), 5_000))]
     del raw
