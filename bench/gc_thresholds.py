@@ -72,7 +72,7 @@ def _rounds(
     a: argparse.Namespace,
     pipeline: CrossingPipeline,
     sample: list[Any],
-    thresholds: dict[str, tuple[int, ...]],
+    thresholds: dict[str, tuple[int, int, int]],
     clock: CollectorClock,
 ) -> None:
     totals: dict[str, list[float]] = {name: [0.0, 0.0] for name in thresholds}
