@@ -309,6 +309,8 @@ def name_countries(
                     found[w].add(str(country.alpha_3))
     for code, names in supplementary_names().items():
         country = pycountry.countries.get(alpha_2=code)
+        if country is None:
+            raise ValueError(f"supplementary names: {code!r} is no ISO 3166 country code")
         for name in names:
             for w in words(name):
                 found[w].add(str(country.alpha_3))

@@ -29,6 +29,7 @@ import resource
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
@@ -166,7 +167,7 @@ def run_size(
     for q in queries[: recall_queries - half] + passports[:half]:
         pq = prepare(q)
         if prepared is not None:
-            pool = range(n)
+            pool: Sequence[int] = range(n)
         else:
             qf = " ".join(ed.words(anyascii(q.names[0])))
             scores = process.cdist(
@@ -252,7 +253,7 @@ def pairwise(rng: random.Random, words: list[str], w: list[float], logic: bool) 
         except ImportError:
             return out
         config = LogicV2.default_config()
-        ents = []
+        ents: list[tuple[Any, Any]] = []
         for a, b in pairs:
             ea, eb = model.make_entity("Person"), model.make_entity("Person")
             ea.id, eb.id = f"a{len(ents)}", f"b{len(ents)}"
