@@ -3,7 +3,7 @@ stage leaves to the next.
 
     python -m bench.funnel [--entries 100000] [--crossings 6000] [--passes 2]
 
-Builds the index as the watchlist feed does (`bench.pipeline_hotpath.load`), then matches
+Builds the index as the watchlist feed does (`bench.pipeline_hotpath.warmed`), then matches
 pipeline crossings (bench/pipeline_data.py) with each of `Matcher.match`'s steps timed
 (inclusive: a step's time holds what it calls), in passes over travellers new to the
 matcher (`Matcher.forget_travellers`). The funnel: the listed names the index retrieved,
@@ -28,7 +28,7 @@ import numpy as np
 
 import matchers.index as index
 from bench.pipeline_data import crossings
-from bench.pipeline_hotpath import listed_records, load
+from bench.pipeline_hotpath import warmed
 from matchers import Matcher
 from matchers.bound import NameTable
 from matchers.evidence import EvidenceTable
@@ -146,11 +146,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     p.add_argument("--seed", type=int, default=7)
     a = p.parse_args(argv)
     rng = random.Random(a.seed)
-    raw = listed_records(a.entries, a.seed + 1)
-    matcher, _, _ = load(raw)
-    matcher.warm()
-    sample = [json.loads(v) for v in rng.sample(raw, min(len(raw), 5_000))]
-    del raw
+    matcher, sample = warmed(a.entries, a.seed + 1, rng)
     events = [
         CrossingEvent.model_validate_json(c.value)
         for c in crossings(a.crossings, sample, a.share, rng)

@@ -2,7 +2,7 @@
 
     python -m bench.gc_thresholds [--entries 100000] [--crossings 5000] [--rounds 4]
 
-Builds the index as the watchlist feed does (`bench.pipeline_hotpath.load`), then runs
+Builds the index as the watchlist feed does (`bench.pipeline_hotpath.warmed`), then runs
 `CrossingPipeline.process` in batches of 50 as the worker does, each round on travellers
 new to the matcher, with CPython's thresholds and with `streams.heap.STEADY_THRESHOLDS`
 in turn (alternating which goes first). Prints CPU and collector time a crossing.
@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import random
 import time
 from typing import Any
 
 from bench.pipeline_data import crossings
-from bench.pipeline_hotpath import listed_records, load
+from bench.pipeline_hotpath import warmed
 from streams.heap import STEADY_THRESHOLDS
 from streams.pipeline import CrossingPipeline, Incoming
 
@@ -55,12 +54,7 @@ def main(argv: list[str] | None = None) -> None:
     a = p.parse_args(argv)
     before = gc.get_threshold()  # (loading sets the worker's; each round sets its own)
     try:
-        rng = random.Random(7)
-        raw = listed_records(a.entries, 8)
-        matcher, _, _ = load(raw)
-        matcher.warm()
-        sample = [json.loads(v) for v in rng.sample(raw, min(len(raw), 5_000))]
-        del raw
+        matcher, sample = warmed(a.entries, 8, random.Random(7))
         thresholds = {"CPython's": CPYTHON, "steady": STEADY_THRESHOLDS}
         with CollectorClock() as clock:
             _rounds(a, CrossingPipeline(matcher), sample, thresholds, clock)

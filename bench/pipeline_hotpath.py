@@ -59,6 +59,15 @@ def load(raw: list[bytes]) -> tuple[Matcher, float, float]:
     return matcher, validate_s, upsert_s
 
 
+def warmed(entries: int, seed: int, rng: random.Random) -> tuple[Matcher, list[dict[str, Any]]]:
+    """The benchmark's index built (`load`) and warmed as a worker's, and up to 5,000 of its
+    entries drawn with `rng`, for `pipeline_data.crossings` to make listed travellers of."""
+    raw = listed_records(entries, seed)
+    matcher, _, _ = load(raw)
+    matcher.warm()
+    return matcher, [json.loads(v) for v in rng.sample(raw, min(len(raw), 5_000))]
+
+
 def measure(entries: int, count: int, share: float, seed: int, profile: bool) -> dict[str, Any]:
     rng = random.Random(seed)
     raw = listed_records(entries, seed + 1)
