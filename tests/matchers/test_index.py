@@ -943,3 +943,71 @@ def test_postings_hold_what_was_filed(ops: list[tuple[bool, int, int]]) -> None:
                 assert sorted(odd.tolist()) == sorted(i for i in model[key] if i % 2)
                 assert postings.size(key) == len(model[key])
     assert len(postings) == sum(1 for ids in model.values() if ids)
+
+
+# A small list shaped like a large one: few words, so pairs are shared by many names (large
+# postings, split by date) and a few names are carried by many entries (split by date too).
+# Undated entries and entries of several years are rare: they put a name in every block.
+_LIVE_NAMES = ["Nguyen Van An", "Nguyen Thi Lan", "Kim Jong Un", "Park Min Jun",
+               "Ali Hassan Omar", "Ivan Petrov", "Tran Van Anh", "Lee Min"]
+_LIVE_DATES = [["1985"], ["1984"], ["1985-03-02"], ["1985-03-12"], ["1984-07-07"],
+               ["1945-03-02"], ["1985-02-03"], ["1985-03"], ["1971-11-30"], ["1990"]]
+_LIVE_COUNTRIES = [[], ["VNM"], ["KOR"], ["FRA"], ["VNM", "KHM"]]
+
+
+def _live_identity(rng: random.Random) -> Identity:
+    names = [rng.choice(_LIVE_NAMES) if rng.random() < 0.6
+             else " ".join(rng.sample(WORDS, rng.randint(2, 3)))]
+    if rng.random() < 0.2:
+        names.append(" ".join(rng.sample(WORDS, 2)))  # an alias
+    dates = rng.choice(_LIVE_DATES)
+    roll = rng.random()
+    if roll < 0.03:
+        dates = []
+    elif roll < 0.06:
+        dates = ["1960", *dates]
+    documents = [{"number": f"P{rng.randrange(40):07d}"}] if rng.random() < 0.1 else []
+    return Identity.model_validate({
+        "names": names,
+        "birth_dates": dates,
+        "nationalities": rng.choice(_LIVE_COUNTRIES),
+        "documents": documents,
+    })
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_a_list_changed_live_matches_as_the_same_list_loaded_afresh(seed: int) -> None:
+    # A worker loads its list, warms, then takes changes while it matches (upserts that move
+    # dates, names, nationalities and documents, removals, new entries, entries back again).
+    # Whatever it remembered before a change (its postings split by date, the entries of a
+    # common name split by date, the traveller names' postings, name matches and worths),
+    # it must alert exactly as a worker that loaded the list as it now stands.
+    rng = random.Random(seed)
+    held = {f"e{k}": _live_identity(rng) for k in range(160)}
+    live = Matcher(Entry(k, v) for k, v in held.items())
+    live.warm()
+    travellers = [_live_identity(rng) for _ in range(8)]
+    changed: list[Identity] = []
+    for step in range(1, 121):
+        roll = rng.random()
+        eid = rng.choice(sorted(held))
+        if roll < 0.55:
+            held[eid] = _live_identity(rng)
+        elif roll < 0.7:
+            del held[eid]
+            live.remove(eid)
+            continue
+        else:
+            eid = f"n{rng.randrange(60)}"
+            held[eid] = _live_identity(rng)
+        live.upsert(Entry(eid, held[eid]))
+        changed.append(held[eid])  # (the person it lists crosses next)
+        live.match(rng.choice(travellers))
+        if step % 20:
+            continue
+        fresh = Matcher(Entry(k, v) for k, v in held.items())
+        fresh.warm()
+        for traveller in travellers + changed[-10:]:
+            got = [h.model_dump() for h in live.match(traveller)]
+            assert got == [h.model_dump() for h in fresh.match(traveller)], (step, traveller)
