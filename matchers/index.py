@@ -654,12 +654,47 @@ class Matcher:
         for postings, held in zip(every, keys, strict=True):
             postings.forget_blocks(held)
 
+    def _refile_name(self, fid: int, eid: str, was: Prepared, now: Prepared) -> int:
+        """A name kept by an entry's new version: its evidence and date blocks as the new
+        version's dates and nationalities give them (nothing to do where they are the same)."""
+        if was.dates == now.dates and was.nationalities == now.nationalities:
+            return fid
+        entries = self._name_entries[fid]
+        carriers = (eid,) if isinstance(entries, str) else entries
+        if not isinstance(entries, str):
+            self._unblock_entry(fid, entries - {eid}, eid, was.dates)
+            self._block_entry(fid, entries, eid, now.dates)
+        self._evidence.reset(fid)
+        for other in carriers:
+            self._evidence.add(fid, now if other == eid else self._filed[other].prepared)
+        self._forget_blocks(fid)
+        return fid
+
     def upsert(self, entry: Listed) -> None:
-        """Add an entry or replace the one with the same id."""
-        self.remove(entry.entry_id)
-        prepared = prepare(entry.identity)
+        """Add an entry or replace the one with the same id. A name the new version keeps
+        keeps its id and its postings (`_refile_name`): a live update that leaves the names
+        alone (a remark, a date, one more alias) files none of them anew, and what was
+        remembered of them for travellers' names stays true (a new date has only their
+        postings split by date again)."""
         eid = entry.entry_id
-        names = tuple(self._file_name(form, eid, prepared) for form in prepared.forms)
+        prepared = prepare(entry.identity)
+        old = self._filed.pop(eid, None)
+        kept: dict[str, int] = {}
+        was = prepared
+        if old is not None:
+            was, now = old.prepared, {form.source for form in prepared.forms}
+            for form, fid in zip(was.forms, old.names, strict=True):
+                if form.source in now:
+                    kept[form.source] = fid
+                else:
+                    self._unfile_name(fid, eid, was.dates)
+            self._drop_documents(eid, old.documents)
+        names = tuple(
+            self._refile_name(kept[form.source], eid, was, prepared)
+            if form.source in kept
+            else self._file_name(form, eid, prepared)
+            for form in prepared.forms
+        )
         documents = prepared.documents  # the shared empty set for most entries
         if documents:
             documents = documents | prepared.documents_ocr
@@ -675,13 +710,16 @@ class Matcher:
             return False
         for fid in filed.names:
             self._unfile_name(fid, entry_id, filed.prepared.dates)
-        for doc in filed.documents:
+        self._drop_documents(entry_id, filed.documents)
+        return True
+
+    def _drop_documents(self, eid: str, documents: Iterable[str]) -> None:
+        for doc in documents:
             ids = self._documents.get(doc)
             if ids is not None:
-                ids.discard(entry_id)
+                ids.discard(eid)
                 if not ids:
                     del self._documents[doc]
-        return True
 
     def warm(self) -> None:
         """Compile the bound kernels now (numba compiles them on first use, seconds with a
