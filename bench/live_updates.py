@@ -1,7 +1,7 @@
 """What live watchlist updates cost a worker: each kind of change as one upsert, and matching
 with updates among the crossings against matching without.
 
-    python -m bench.live_updates [--entries 100000] [--updates 1000] [--crossings 4000]
+    python -m bench.live_updates [--entries 100000] [--updates 1000] [--crossings 8000]
 
 Builds the index as the watchlist feed does (`bench.pipeline_hotpath.warmed`), then:
 - applies `--updates` new versions of listed entries for each kind of change lists make (its
@@ -44,7 +44,7 @@ def _nationality(entry: dict[str, Any], other: dict[str, Any], k: int) -> None:
 
 
 def _new_name(other: dict[str, Any]) -> str:
-    """A name new to the list: another listed person's, its words in reverse order."""
+    """A name new to the list, most often: another listed person's, its words reversed."""
     return " ".join(reversed(other["identity"]["names"][0].split()))
 
 
