@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-
 import matchers.index as index
 from bench.funnel import STEPS, main
 from matchers.bound import NameTable
@@ -12,12 +10,7 @@ from matchers.evidence import EvidenceTable
 
 def test_a_small_run_counts_a_narrowing_funnel_and_puts_the_steps_back() -> None:
     originals = [getattr(owner, name) for _, owner, name in STEPS]
-    thresholds = gc.get_threshold()
-    try:
-        passes = main(["--entries", "400", "--crossings", "200", "--passes", "2", "--share", "0.3"])
-    finally:
-        gc.set_threshold(*thresholds)  # (loading sets the worker's)
-        gc.unfreeze()
+    passes = main(["--entries", "400", "--crossings", "200", "--passes", "2", "--share", "0.3"])
     assert [getattr(owner, name) for _, owner, name in STEPS] == originals
     assert index.Matcher._worths is originals[5] and NameTable.hopeful is originals[4]
     assert EvidenceTable.upper_bounds is originals[3]
