@@ -655,19 +655,22 @@ class Matcher:
             postings.forget_blocks(held)
 
     def _refile_name(self, fid: int, eid: str, was: Prepared, now: Prepared) -> int:
-        """A name kept by an entry's new version: its evidence and date blocks as the new
-        version's dates and nationalities give them (nothing to do where they are the same)."""
-        if was.dates == now.dates and was.nationalities == now.nationalities:
+        """A name kept by an entry's new version: its evidence as the new version's dates and
+        nationalities give it, and, where the dates changed, its date blocks (nothing to do
+        where neither did)."""
+        dated = was.dates != now.dates
+        if not dated and was.nationalities == now.nationalities:
             return fid
         entries = self._name_entries[fid]
         carriers = (eid,) if isinstance(entries, str) else entries
-        if not isinstance(entries, str):
+        if dated and not isinstance(entries, str):
             self._unblock_entry(fid, entries - {eid}, eid, was.dates)
             self._block_entry(fid, entries, eid, now.dates)
         self._evidence.reset(fid)
         for other in carriers:
             self._evidence.add(fid, now if other == eid else self._filed[other].prepared)
-        self._forget_blocks(fid)
+        if dated:
+            self._forget_blocks(fid)
         return fid
 
     def upsert(self, entry: Listed) -> None:
