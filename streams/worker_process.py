@@ -24,15 +24,20 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def start_command(
-    settings: Settings, args: Sequence[str], log_path: Path, module: str = "streams.cli"
+    settings: Settings,
+    args: Sequence[str],
+    log_path: Path,
+    module: str = "streams.cli",
+    cwd: Path | None = None,
 ) -> subprocess.Popen[bytes]:
     """`python -m MODULE ARGS` (by default `borderwatch ARGS`) with these settings as its
-    environment."""
+    environment, in `cwd` (the caller's by default)."""
     return subprocess.Popen(
         [sys.executable, "-m", module, *args],
         env={**os.environ, **settings.as_env()},
         stdout=log_path.open("ab"),
         stderr=subprocess.STDOUT,
+        cwd=cwd,
     )
 
 
@@ -86,7 +91,11 @@ class WorkerProcess:
         return self.process.pid
 
     def start(self) -> Self:
-        self.process = start_command(self.settings, self.args, self.log_path, self.module)
+        """Start it in its log's directory: Faust makes its data directory where it runs,
+        and a test's or a benchmark's workers must not leave theirs in the caller's."""
+        self.process = start_command(
+            self.settings, self.args, self.log_path, self.module, cwd=self.log_path.parent
+        )
         return self
 
     def metrics(self) -> dict[str, float]:

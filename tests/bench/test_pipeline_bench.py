@@ -32,8 +32,12 @@ def test_pipeline_benchmark_small(bootstrap: str, tmp_path: Path) -> None:
         latency_ceiling=False,
         workdir=tmp_path,
     )
-    report = PipelineBench(options, bootstrap).run()
+    bench = PipelineBench(options, bootstrap)
+    report = bench.run()
     print(render(report))
+    # Each Faust process made its data directory beside its log, none where the test runs
+    assert len(list(tmp_path.glob(f"{bench.tag}-*-data"))) >= 4
+    assert not list(Path.cwd().glob(f"{bench.tag}-*-data"))
 
     runs = {(r.kind, r.workers): r for r in report.full_speed}
     assert set(runs) == {(k, w) for k in ("passthrough", "borderwatch") for w in (1, 2)}
