@@ -613,9 +613,7 @@ class Matcher:
             if len(entries) == 1:
                 self._name_entries[fid] = next(iter(entries))
             if entries:
-                self._evidence.reset(fid)
-                for other in entries:
-                    self._evidence.add(fid, self._filed[other].prepared)
+                self._write_evidence(fid, entries)
                 self._forget_blocks(fid)
                 return
         self._query_cache.clear()
@@ -662,16 +660,25 @@ class Matcher:
         if not dated and was.nationalities == now.nationalities:
             return fid
         entries = self._name_entries[fid]
-        carriers = (eid,) if isinstance(entries, str) else entries
-        if dated and not isinstance(entries, str):
+        if isinstance(entries, str):
+            entries = {entries}
+        elif dated:
             self._unblock_entry(fid, entries - {eid}, eid, was.dates)
             self._block_entry(fid, entries, eid, now.dates)
-        self._evidence.reset(fid)
-        for other in carriers:
-            self._evidence.add(fid, now if other == eid else self._filed[other].prepared)
+        self._write_evidence(fid, entries, {eid: now})
         if dated:
             self._forget_blocks(fid)
         return fid
+
+    def _write_evidence(
+        self, fid: int, entries: Iterable[str], unfiled: dict[str, Prepared] | None = None
+    ) -> None:
+        """A name's evidence written again from the entries carrying it (`unfiled`: those
+        whose new version is not filed yet, that version)."""
+        self._evidence.reset(fid)
+        for eid in entries:
+            got = unfiled.get(eid) if unfiled else None
+            self._evidence.add(fid, got if got is not None else self._filed[eid].prepared)
 
     def upsert(self, entry: Listed) -> None:
         """Add an entry or replace the one with the same id. A name the new version keeps
