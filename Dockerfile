@@ -12,9 +12,11 @@ COPY config config
 # starts without compiling; the worker's user may write it, so that on a host whose CPU
 # differs from the builder's a worker compiles them once and keeps them.
 ENV NUMBA_CACHE_DIR=/var/cache/borderwatch/numba
+# The snapshot's directory (docker-compose's `snapshot` volume takes its owner from here).
 RUN pip install --no-cache-dir . \
     && borderwatch compile \
-    && chown -R nobody /var/cache/borderwatch
+    && mkdir -p /var/lib/borderwatch/snapshot \
+    && chown -R nobody /var/cache/borderwatch /var/lib/borderwatch
 USER nobody
 EXPOSE 9108
 CMD ["borderwatch", "worker"]

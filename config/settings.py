@@ -82,6 +82,18 @@ class Settings(BaseSettings):
 
     # Matching
     alert_threshold: float = Field(0.70, ge=0.0, le=1.0)
+    snapshot_path: Path | None = Field(
+        None,
+        description="A snapshot of the built index (`borderwatch snapshot`): a worker starts "
+        "from it and reads the watchlist topic from its offsets on, instead of from the "
+        "beginning. Trusted code: keep it where only borderwatch may write.",
+    )
+    snapshot_max_age_h: float = Field(
+        12.0,
+        gt=0,
+        description="An older snapshot is not used: keep it under the watchlist topic's "
+        "delete.retention.ms (24 h by default), after which compaction drops tombstones.",
+    )
 
     # Retro-hunt: new or changed entries are matched against recent crossings.
     retro_window_h: float = Field(72.0, ge=0, description="Look-back window; 0 disables.")

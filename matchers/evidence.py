@@ -195,6 +195,13 @@ class _Records:
     def __init__(self) -> None:
         self.data: Array = _aligned(1024)
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Loaded from a pickle (a snapshot, `streams.snapshot`): the records are copied
+        onto a cache line again (a pickle's array lies wherever its buffer does)."""
+        loaded = state["data"]
+        self.data = _aligned(len(loaded))
+        self.data[:] = loaded
+
     def row(self, fid: int) -> Any:
         """A name's record, to read and write in place (a view of `data`, until it grows)."""
         if fid >= len(self.data):

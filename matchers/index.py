@@ -40,7 +40,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import product
 from typing import Any
 
 import numpy as np
@@ -123,6 +122,12 @@ class _BlockStore:
         self._live = 0
         self._owners: list[dict[object, tuple[int, int]]] = []  # the spans of each _Postings
         self.version = 0  # moved on whenever a span is dropped or moved (not when one is added)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Loaded from a pickle (a snapshot, `streams.snapshot`): its arrays may be views of
+        the pickle's buffer, and `add` grows them in place: each gets memory of its own."""
+        self.__dict__.update(state)
+        self.codes, self.ids = np.array(self.codes), np.array(self.ids)
 
     def owner(self) -> dict[object, tuple[int, int]]:
         """A new posting table's spans, by key (the store moves them when it compacts)."""
@@ -376,27 +381,28 @@ def _unit_keys(form: NameForm) -> list[tuple[int, bool, tuple[str, ...]]]:
     return out
 
 
-def _pair_key(a: str, b: str) -> int:
-    return hash((a, b) if a <= b else (b, a))
-
-
 def _pairs(
-    units: list[tuple[int, bool, tuple[str, ...]]], anchors: int = -1
+    units: list[tuple[int, bool, tuple[str, ...]]], key_ids: dict[str, int], anchors: int = -1
 ) -> tuple[set[int], set[int]]:
     """Pair keys of two disjoint units with content words: (anchored, the rest).
 
-    A pair is anchored when one of its units holds a word of `anchors` (a bit mask).
+    A pair is anchored when one of its units holds a word of `anchors` (a bit mask). A pair
+    key is its two sound keys' ids in `key_ids` (`Matcher._key_ids`), the smaller in the
+    high bits: the same in every process (a snapshot of the index is loaded in another,
+    where `hash` of a string differs). A key without an id is in no listed name's pairs.
     """
+    ids = [[key_ids[k] for k in keys if k in key_ids] for _, _, keys in units]
     anchored: set[int] = set()
     rest: set[int] = set()
-    for i, (mask_a, content_a, keys_a) in enumerate(units):
+    for i, (mask_a, content_a, _) in enumerate(units):
         if not content_a:
             continue
-        for mask_b, content_b, keys_b in units[i + 1 :]:
+        for j in range(i + 1, len(units)):
+            mask_b, content_b, _ = units[j]
             if mask_a & mask_b or not content_b:
                 continue
             into = anchored if (mask_a | mask_b) & anchors else rest
-            into.update(_pair_key(a, b) for a, b in product(keys_a, keys_b))
+            into.update(a << 32 | b if a <= b else b << 32 | a for a in ids[i] for b in ids[j])
     return anchored, rest
 
 
@@ -483,6 +489,7 @@ class Matcher:
         self._words = _Postings(self._block_store)
         self._solo = _Postings(self._block_store)
         self._documents: dict[str, set[str]] = {}
+        self._key_ids: dict[str, int] = {}  # sound key -> its id in pair keys (see _pairs)
         self._vocabulary: dict[str, int] = {}  # spelling -> names using it
         self._near: dict[str, set[str]] = {}  # a spelling or one deletion of it -> spellings
         self._alike_cache: dict[str, frozenset[str]] = {}
@@ -510,12 +517,15 @@ class Matcher:
         """Everything a name is filed under (computed again to unfile it: nothing kept)."""
         units = _unit_keys(form)
         words = {k for _, _, keys in units for k in keys}
+        key_ids = self._key_ids
+        for k in words:
+            key_ids.setdefault(k, len(key_ids))  # (never dropped: a few per distinct word)
         solo = (
             {k for mask, _, keys in units if mask & (mask - 1) == 0 for k in keys}
             if _content_count(form) <= 1
             else set()
         )
-        anchored, rest = _pairs(units, _anchors(form, self._anchor_share))
+        anchored, rest = _pairs(units, key_ids, _anchors(form, self._anchor_share))
         return _FiledName(
             form,
             frozenset(anchored),
@@ -840,7 +850,7 @@ class Matcher:
         large: list[Large] = []
         # A listed name reaches an alert by its anchors or by the traveller's: every pair
         # of the traveller's among the listed anchored pairs, his anchored pairs among all.
-        anchored, rest = _pairs(units, _anchors(form, self._anchor_share))
+        anchored, rest = _pairs(units, self._key_ids, _anchors(form, self._anchor_share))
         self._pairs.gather(anchored | rest, small, large)
         self._other_pairs.gather(anchored, small, large)
         words = {k for _, _, keys in units for k in keys}

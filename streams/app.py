@@ -34,7 +34,7 @@ from streams.kernel_compile import KernelCompile
 from streams.metrics import WorkerMetrics
 from streams.pipeline import CrossingPipeline, Incoming, Outcome
 from streams.retro import RetroHunter
-from streams.watchlist_feed import WatchlistFeed
+from streams.watchlist_feed import FeedState, WatchlistFeed
 from watchlists import WatchlistEntry
 from watchlists.dissemination import recipients
 
@@ -130,7 +130,11 @@ def dead_letter_headers(letter: DeadLetter) -> list[tuple[str, bytes]]:
 class Worker:
     """Assembles the Faust app, the watchlist feed, the pipeline and the metrics."""
 
-    def __init__(self, settings: Settings, matcher: Matcher | None = None) -> None:
+    def __init__(
+        self, settings: Settings, matcher: Matcher | None = None, resume: FeedState | None = None
+    ) -> None:
+        """`matcher` and `resume`: an index loaded from a snapshot and where its feed stands
+        (`streams.snapshot`); without them, an empty index fed from the topic's start."""
         self.settings = settings
         self.matcher = matcher or Matcher(threshold=settings.alert_threshold)
         self.metrics = WorkerMetrics()
@@ -139,6 +143,7 @@ class Worker:
             self.matcher,
             on_change=self._watchlist_changed,
             on_entries_changed=self._entries_changed,
+            resume=resume,
         )
         self._next_offset: dict[int, int] = {}
         self._origin = [(ORIGIN_HEADER, uuid.uuid4().hex.encode())]  # (new at each start)

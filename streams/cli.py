@@ -40,13 +40,50 @@ def worker() -> None:
     configure_logging(settings.log_level)
     ensure_topics(settings)
     use_event_loop(settings)
-    bw = Worker(settings)
+    loaded = None
+    if settings.snapshot_path is not None:
+        from streams.snapshot import load
+
+        loaded = load(settings)
+    if loaded is None:
+        bw = Worker(settings)
+    else:
+        bw = Worker(settings, loaded.matcher, loaded.header.state())
     bw.metrics.serve(settings.metrics_port)
     if settings.metrics_port:
         logging.getLogger("borderwatch").info(
             "metrics on http://127.0.0.1:%d/metrics", settings.metrics_port
         )
     FaustWorker(bw.app, loglevel=settings.log_level.lower(), quiet=True).execute_from_commandline()
+
+
+@cli.command(name="snapshot")
+@click.option(
+    "--path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write it [default: BORDERWATCH_SNAPSHOT_PATH].",
+)
+def snapshot_command(path: Path | None) -> None:
+    """Write a snapshot of the watchlist index for workers to start from (from the last
+    snapshot on, if it can be used): run it on a schedule, under snapshot_max_age_h."""
+    from streams.kafka import ensure_topics
+    from streams.snapshot import snapshot
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+    path = path or settings.snapshot_path
+    if path is None:
+        raise click.UsageError("give --path, or set BORDERWATCH_SNAPSHOT_PATH")
+    ensure_topics(settings)
+    started = time.perf_counter()
+    header, resumed = snapshot(settings, path)
+    offsets = ", ".join(f"{p}:{o}" for p, o in sorted(header.offsets.items())) or "none"
+    click.echo(
+        f"snapshot of {header.entries} entries written to {path} in "
+        f"{time.perf_counter() - started:.1f} s ({'from the last one' if resumed else 'afresh'}; "
+        f"offsets {offsets})"
+    )
 
 
 @cli.command(name="compile")

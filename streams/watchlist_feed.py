@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 
 from aiokafka import TopicPartition
 from aiokafka.structs import ConsumerRecord
@@ -30,8 +31,24 @@ log = logging.getLogger(__name__)
 LOADING_SETTLE_EVERY = 1_000
 
 
+@dataclass
+class FeedState:
+    """What a feed has read besides its matcher: where it stands in the topic, by
+    partition (the offset after the last record applied, and that record's digest:
+    `follower.record_digest`), and its counts."""
+
+    offsets: dict[int, int] = field(default_factory=dict)
+    last: dict[int, str] = field(default_factory=dict)
+    entries_by_list: dict[str, int] = field(default_factory=dict)
+    rejected: int = 0
+
+
 class WatchlistFeed:
-    """Applies watchlist upserts (key = entry id) and deletes (null value) to a matcher."""
+    """Applies watchlist upserts (key = entry id) and deletes (null value) to a matcher.
+
+    `resume`: the state the matcher was saved with (`streams.snapshot`); the feed reads on
+    from its offsets. Without it, the matcher is empty and the topic is read from the start.
+    """
 
     def __init__(
         self,
@@ -39,20 +56,25 @@ class WatchlistFeed:
         matcher: Matcher,
         on_change: Callable[[WatchlistFeed], None] | None = None,
         on_entries_changed: Callable[[list[WatchlistEntry]], Awaitable[None]] | None = None,
+        resume: FeedState | None = None,
     ) -> None:
         self.settings = settings
         self.matcher = matcher
+        resume = resume or FeedState()
+        topic = settings.topic_watchlist
         self.follower = TopicFollower(
             settings,
-            [settings.topic_watchlist],
+            [topic],
             self._apply_records,
             self._after_batch,
             name="watchlist index",
+            start={TopicPartition(topic, p): o for p, o in resume.offsets.items()},
         )
+        self.follower.last = {TopicPartition(topic, p): d for p, d in resume.last.items()}
         self.ready = self.follower.ready
         self.last_update: float | None = None
-        self.rejected = 0
-        self.entries_by_list: dict[str, int] = {}
+        self.rejected = resume.rejected
+        self.entries_by_list: dict[str, int] = dict(resume.entries_by_list)
         self._on_change = on_change
         self._on_entries_changed = on_entries_changed
         self._changed: dict[str, WatchlistEntry] = {}
@@ -115,6 +137,16 @@ class WatchlistFeed:
             if self._on_entries_changed:
                 await self._on_entries_changed(changed)
 
+    def state(self) -> FeedState:
+        """Where the feed stands now (between batches, the matcher's state to the record)."""
+        return FeedState(
+            offsets={tp.partition: o for tp, o in self.follower.applied.items()},
+            last={tp.partition: d for tp, d in self.follower.last.items()},
+            entries_by_list={k: n for k, n in self.entries_by_list.items() if n},
+            rejected=self.rejected,
+        )
+
     async def run(self) -> None:
-        """Read the topic from the beginning, forever; `ready` once caught up."""
+        """Read the topic from the beginning (or where `resume` left it), forever; `ready`
+        once caught up."""
         await self.follower.run()

@@ -405,3 +405,17 @@ def test_the_image_compiles_the_kernels_into_a_cache_its_user_may_write() -> Non
     assert steps.index("borderwatch compile") > install
     owners = [s.split() for s in steps if s.startswith("chown -R ")]
     assert any(o[2] == user and cache.startswith(o[3].rstrip("/") + "/") for o in owners), owners
+
+
+def test_workers_read_the_snapshot_the_snapshot_service_writes() -> None:
+    env = filled_env()
+    path = settings_of("worker", env).snapshot_path
+    assert path is not None and settings_of("snapshot", env).snapshot_path == path
+    directory = str(path.parent)
+    assert mounts("worker")[directory] == mounts("snapshot")[directory] == "snapshot"
+    assert "snapshot" in compose()["volumes"]
+    worker_volume = next(v for v in services()["worker"]["volumes"] if v.startswith("snapshot:"))
+    assert worker_volume.endswith(":ro")  # (only the service writes it)
+    assert "borderwatch snapshot" in " ".join(services()["snapshot"]["command"])
+    # the image makes the directory its user's, so the new volume is writable
+    assert f"mkdir -p {directory}" in (ROOT / "Dockerfile").read_text()

@@ -1,0 +1,283 @@
+"""A worker's index saved to disk, so that a worker starts from it instead of reading and
+filing the whole watchlist topic again.
+
+The index is state derived from the compacted `watchlist` topic, as a Kafka Streams store
+is from its changelog. Building it files every entry (1,000,000 entries: about two minutes
+on a slow machine); loading it back takes a quarter of that. A snapshot is the built matcher
+and where its feed stood in the topic (`FeedState`); a worker loads it and reads the topic
+on from those offsets, so it misses nothing written since. `borderwatch snapshot` writes
+one, starting from the last if it can: run it on a schedule, beside the workers.
+
+A snapshot is refused, and the topic read from its start as without one, unless it can be
+trusted to be the same list:
+- written by the same matching code and libraries (`fingerprint`: its objects are theirs);
+- for the same topic and alert threshold;
+- younger than `snapshot_max_age_h`: compaction drops a tombstone after the topic's
+  delete.retention.ms (24 h by default), so an older snapshot may hold an entry since
+  deleted whose tombstone it will never read;
+- the record before each of its offsets is still in the topic, as it was (a recreated or
+  truncated topic has other records there, or none).
+
+The file is a line of JSON (the header, checked before anything else is read), then the
+matcher pickled. A pickle runs code as it loads: the file is written 0600, and one that
+others may write, or that another user owns, is refused. Keep it in a directory only
+borderwatch may write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import hashlib
+import logging
+import os
+import pickle
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pydantic
+import pydantic_core
+from kafka import TopicPartition
+from pydantic import BaseModel, ValidationError
+
+import matchers
+import watchlists
+from config import Settings
+from matchers import Matcher
+from streams.follower import record_digest
+from streams.kafka import consumer
+from streams.watchlist_feed import FeedState, WatchlistFeed
+
+log = logging.getLogger(__name__)
+
+FORMAT = "borderwatch-snapshot/1"
+_CHECK_TIMEOUT_S = 10.0  # to fetch the record before each offset
+
+
+class Header(BaseModel):
+    """The snapshot's first line: what it holds, and for what."""
+
+    format: Literal["borderwatch-snapshot/1"]
+    fingerprint: str
+    topic: str
+    threshold: float
+    written_at: float  # seconds since the epoch
+    entries: int
+    offsets: dict[int, int]
+    last: dict[int, str]
+    entries_by_list: dict[str, int]
+    rejected: int
+
+    def state(self) -> FeedState:
+        return FeedState(
+            dict(self.offsets), dict(self.last), dict(self.entries_by_list), self.rejected
+        )
+
+
+@dataclass
+class Loaded:
+    """A snapshot read back: its matcher and where its feed stood."""
+
+    matcher: Matcher
+    header: Header
+
+
+def fingerprint() -> str:
+    """The code whose objects a snapshot holds: the sources of `matchers` and `watchlists`
+    (the matcher, its entries), and the versions of Python, numpy and pydantic."""
+    digest = hashlib.sha256()
+    for package in (matchers, watchlists):
+        root = Path(package.__file__ or "").parent
+        for path in sorted(root.rglob("*.py")):
+            digest.update(str(path.relative_to(root.parent)).encode() + b"\x00")
+            digest.update(path.read_bytes())
+    versions = (sys.version, np.__version__, pydantic.VERSION, pydantic_core.__version__)
+    digest.update("\x00".join(versions).encode())
+    return digest.hexdigest()
+
+
+def write(path: Path, matcher: Matcher, state: FeedState, settings: Settings) -> Header:
+    """Write a snapshot of `matcher` and its feed's `state` to `path`, whole or not at all
+    (a file beside it, renamed over it once written and synced)."""
+    header = Header(
+        format=FORMAT,
+        fingerprint=fingerprint(),
+        topic=settings.topic_watchlist,
+        threshold=matcher.threshold,
+        written_at=time.time(),
+        entries=len(matcher),
+        offsets=state.offsets,
+        last=state.last,
+        entries_by_list=state.entries_by_list,
+        rejected=state.rejected,
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # (mode 0600)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(header.model_dump_json().encode() + b"\n")
+            pickle.dump(matcher, out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the rename itself survives a crash
+    finally:
+        os.close(directory)
+    return header
+
+
+def load(settings: Settings, path: Path | None = None) -> Loaded | None:
+    """The snapshot at `path` (by default `snapshot_path`), if it can be trusted to be this
+    topic's list as of its offsets (see the module's docstring); None, with a warning saying
+    why, if not."""
+    path = path or settings.snapshot_path
+    if path is None:
+        return None
+    try:
+        with path.open("rb") as f:
+            _check_safe(f.fileno())
+            header = _header(f.readline())
+            _check_current(header, settings)
+            _check_topic(header, settings)
+            started = time.perf_counter()
+            matcher = _unpickle(f)
+    except FileNotFoundError:
+        log.info("no snapshot at %s yet: reading the whole watchlist", path)
+        return None
+    except _Refused as exc:
+        log.warning("snapshot %s not used: %s; reading the whole watchlist", path, exc)
+        return None
+    if not isinstance(matcher, Matcher) or len(matcher) != header.entries:
+        log.warning("snapshot %s not used: it does not hold its %d entries", path, header.entries)
+        return None
+    log.info(
+        "index of %d entries loaded from snapshot %s (%.1f h old) in %.1f s; reading the "
+        "watchlist on from its offsets",
+        header.entries,
+        path,
+        (time.time() - header.written_at) / 3600,
+        time.perf_counter() - started,
+    )
+    return Loaded(matcher, header)
+
+
+class _Refused(Exception):
+    """A snapshot that cannot be used, and why."""
+
+
+def _check_safe(fd: int) -> None:
+    """Refuse a file not safe to unpickle: others may write it, or another user owns it."""
+    st = os.fstat(fd)
+    if st.st_mode & 0o022:
+        raise _Refused(f"others may write it (mode {st.st_mode & 0o777:o}); loading runs code")
+    if st.st_uid != os.geteuid():
+        raise _Refused(f"user {st.st_uid} owns it, not this one; loading it runs code")
+
+
+def _header(line: bytes) -> Header:
+    try:
+        return Header.model_validate_json(line)
+    except ValidationError as exc:
+        fields = sorted({".".join(str(p) for p in e["loc"]) or "header" for e in exc.errors()})
+        raise _Refused(f"not a {FORMAT} file (its header: {', '.join(fields)})") from None
+
+
+def _check_current(header: Header, settings: Settings) -> None:
+    """Refuse a snapshot whose header rules it out for these settings and this code."""
+    if header.topic != settings.topic_watchlist:
+        raise _Refused(f"it is of topic {header.topic!r}, not {settings.topic_watchlist!r}")
+    if header.threshold != settings.alert_threshold:
+        raise _Refused(
+            f"it was built for the threshold {header.threshold}, not {settings.alert_threshold}"
+        )
+    age_h = (time.time() - header.written_at) / 3600
+    if age_h > settings.snapshot_max_age_h:
+        raise _Refused(
+            f"it is {age_h:.1f} h old (snapshot_max_age_h: {settings.snapshot_max_age_h})"
+        )
+    if header.fingerprint != fingerprint():
+        raise _Refused("it was written by other matching code or libraries")
+
+
+def _check_topic(header: Header, settings: Settings) -> None:
+    """Refuse a snapshot of another topic than this one: a partition it read is gone, or
+    the record before one of its offsets is not the record it applied last there."""
+    wanted = {p: o for p, o in header.offsets.items() if o > 0}
+    if not wanted:
+        return
+    c = consumer(settings, auto_offset_reset="earliest")
+    try:
+        partitions = c.partitions_for_topic(settings.topic_watchlist) or set()
+        gone = sorted(set(wanted) - partitions)
+        if gone:
+            raise _Refused(f"the topic has no partition {gone[0]}")
+        tps = {TopicPartition(settings.topic_watchlist, p): o for p, o in wanted.items()}
+        c.assign(list(tps))
+        for tp, offset in tps.items():
+            c.seek(tp, offset - 1)
+        found: dict[int, tuple[int, str]] = {}
+        deadline = time.monotonic() + _CHECK_TIMEOUT_S
+        while len(found) < len(tps) and time.monotonic() < deadline:
+            for tp, records in c.poll(timeout_ms=200).items():
+                if tp.partition not in found and records:
+                    first = records[0]
+                    found[tp.partition] = first.offset, record_digest(first.key, first.value)
+                    c.pause(tp)
+    finally:
+        c.close()
+    for p, offset in sorted(wanted.items()):
+        at, digest = found.get(p, (None, ""))
+        if at != offset - 1 or digest != header.last.get(p):
+            raise _Refused(f"partition {p} no longer holds, at offset {offset - 1}, its record")
+
+
+def _unpickle(f: object) -> object:
+    """The pickled matcher (the collector off meanwhile: it would walk the growing heap
+    again and again, and the index holds no cycles: see `streams.heap`)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.load(f)  # type: ignore[arg-type]
+    except Exception as exc:  # a truncated or damaged file fails in many ways
+        raise _Refused(f"it cannot be read ({type(exc).__name__})") from None
+    finally:
+        if enabled:
+            gc.enable()
+
+
+async def _caught_up(settings: Settings, start: Loaded | None) -> tuple[Matcher, FeedState]:
+    """A matcher fed from the topic (from `start`'s offsets, if given) until caught up."""
+    matcher = start.matcher if start else Matcher(threshold=settings.alert_threshold)
+    feed = WatchlistFeed(settings, matcher, resume=start.header.state() if start else None)
+    running = asyncio.create_task(feed.run())
+    ready = asyncio.create_task(feed.ready.wait())
+    await asyncio.wait({running, ready}, return_when=asyncio.FIRST_COMPLETED)
+    if running.done():  # it failed before it caught up
+        ready.cancel()
+        running.result()
+    running.cancel()  # (at an await: between two batches, never within one)
+    with contextlib.suppress(asyncio.CancelledError):
+        await running
+    return matcher, feed.state()
+
+
+def snapshot(settings: Settings, path: Path) -> tuple[Header, bool]:
+    """Read the watchlist topic into an index, from the snapshot at `path` if it can be
+    used, and write the index there; its header, and whether the old snapshot was used."""
+    start = load(settings, path)
+    matcher, state = asyncio.run(_caught_up(settings, start))
+    matcher.warm()  # (its large postings split: the workers loading it need not)
+    matcher.forget_travellers()
+    return write(path, matcher, state, settings), start is not None
