@@ -19,7 +19,7 @@ from typing import Any
 
 import faust
 from aiokafka import TopicPartition
-from aiokafka.errors import MessageSizeTooLargeError, RecordTooLargeError
+from aiokafka.errors import MessageSizeTooLargeError, OffsetOutOfRangeError, RecordTooLargeError
 from aiokafka.structs import ConsumerRecord
 from pydantic import ValidationError
 
@@ -81,11 +81,9 @@ class MembershipWatch:
         return now - self._outside_since > self.grace_s
 
 
-def restart_worker(outside_s: float) -> None:
+def restart_worker(why: str) -> None:
     """Replace this process with a fresh worker (same pid, same settings)."""
-    log.error(
-        "this worker has been outside its consumer group for over %.0f s; restarting it", outside_s
-    )
+    log.error("%s; restarting this worker", why)
     logging.shutdown()
     os.execv(sys.executable, [sys.executable, "-m", "streams.cli", "worker"])
 
@@ -131,13 +129,18 @@ class Worker:
     """Assembles the Faust app, the watchlist feed, the pipeline and the metrics."""
 
     def __init__(
-        self, settings: Settings, matcher: Matcher | None = None, resume: FeedState | None = None
+        self,
+        settings: Settings,
+        matcher: Matcher | None = None,
+        resume: FeedState | None = None,
+        metrics: WorkerMetrics | None = None,
     ) -> None:
         """`matcher` and `resume`: an index loaded from a snapshot and where its feed stands
-        (`streams.snapshot`); without them, an empty index fed from the topic's start."""
+        (`streams.snapshot`); without them, an empty index fed from the topic's start.
+        `metrics`: served already (while the snapshot loaded)."""
         self.settings = settings
         self.matcher = matcher or Matcher(threshold=settings.alert_threshold)
-        self.metrics = WorkerMetrics()
+        self.metrics = metrics or WorkerMetrics()
         self.feed = WatchlistFeed(
             settings,
             self.matcher,
@@ -178,7 +181,12 @@ class Worker:
 
         @app.task  # type: ignore[untyped-decorator]
         async def feed_watchlist() -> None:
-            await self.feed.run()
+            try:
+                await self.feed.run()
+            except OffsetOutOfRangeError:  # (only when resuming from a snapshot's offsets)
+                # the topic lost them since the snapshot was checked (recreated): started
+                # afresh, the worker checks the snapshot again and refuses it
+                restart_worker("the watchlist topic no longer holds the snapshot's offsets")
 
         @app.task  # type: ignore[untyped-decorator]
         async def follow_history() -> None:
@@ -214,7 +222,10 @@ class Worker:
         @app.timer(interval=self.membership.interval_s)  # type: ignore[untyped-decorator]
         async def watch_membership() -> None:
             if self.membership.check(self._group_member_id()):
-                restart_worker(self.membership.grace_s)
+                restart_worker(
+                    f"this worker has been outside its consumer group for over "
+                    f"{self.membership.grace_s:.0f} s"
+                )
 
         self.agent = match_crossings
         return app

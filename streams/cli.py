@@ -35,25 +35,27 @@ def worker() -> None:
 
     from streams.app import Worker
     from streams.kafka import ensure_topics, use_event_loop
+    from streams.metrics import WorkerMetrics
 
     settings = Settings()
     configure_logging(settings.log_level)
     ensure_topics(settings)
     use_event_loop(settings)
+    metrics = WorkerMetrics()
+    metrics.serve(settings.metrics_port)  # (seen, not ready, while a snapshot loads)
+    if settings.metrics_port:
+        logging.getLogger("borderwatch").info(
+            "metrics on http://127.0.0.1:%d/metrics", settings.metrics_port
+        )
     loaded = None
     if settings.snapshot_path is not None:
         from streams.snapshot import load
 
         loaded = load(settings)
     if loaded is None:
-        bw = Worker(settings)
+        bw = Worker(settings, metrics=metrics)
     else:
-        bw = Worker(settings, loaded.matcher, loaded.header.state())
-    bw.metrics.serve(settings.metrics_port)
-    if settings.metrics_port:
-        logging.getLogger("borderwatch").info(
-            "metrics on http://127.0.0.1:%d/metrics", settings.metrics_port
-        )
+        bw = Worker(settings, loaded.matcher, loaded.header.state(), metrics=metrics)
     FaustWorker(bw.app, loglevel=settings.log_level.lower(), quiet=True).execute_from_commandline()
 
 

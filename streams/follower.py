@@ -15,6 +15,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import OffsetOutOfRangeError
 from aiokafka.structs import ConsumerRecord
 
 from config import Settings
@@ -97,11 +98,18 @@ def record_digest(key: bytes | None, value: bytes | None) -> str:
 
 
 async def _caught_up(consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> bool:
+    """Whether every partition is read up to its high-water mark. A position past it was
+    taken from elsewhere (a snapshot) for another log: Apache Kafka answers the fetch with
+    OffsetOutOfRange, which some Kafka-compatible brokers do not, so it is raised here."""
+    caught_up = True
     for tp in partitions:
         highwater = consumer.highwater(tp)
-        if highwater is None or await consumer.position(tp) < highwater:
-            return False
-    return True
+        position = await consumer.position(tp)
+        if highwater is not None and position > highwater:
+            raise OffsetOutOfRangeError({tp: position})
+        if highwater is None or position < highwater:
+            caught_up = False
+    return caught_up
 
 
 async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:

@@ -244,12 +244,16 @@ def _check_topic(header: Header, settings: Settings) -> None:
 
 
 def _unpickle(f: object) -> object:
-    """The pickled matcher (the collector off meanwhile: it would walk the growing heap
-    again and again, and the index holds no cycles: see `streams.heap`)."""
+    """The pickled matcher. The collector is off meanwhile (it would walk the growing heap
+    again and again), and what was loaded is then frozen out of its way, as the feed
+    freezes what it files (`streams.heap`: the index holds no cycles); left to it, the
+    first full collection walked the whole index (1,000,000 entries: some twenty seconds)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return pickle.load(f)  # type: ignore[arg-type]
+        loaded = pickle.load(f)  # type: ignore[arg-type]
+        gc.freeze()
+        return loaded
     except Exception as exc:  # a truncated or damaged file fails in many ways
         raise _Refused(f"it cannot be read ({type(exc).__name__})") from None
     finally:

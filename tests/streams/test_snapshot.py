@@ -3,6 +3,7 @@ that read the whole topic, reads on from its offsets, and refuses one it cannot 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -12,12 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiokafka import TopicPartition
+from aiokafka.errors import OffsetOutOfRangeError
 from click.testing import CliRunner
 
 from config import Settings
 from matchers import Identity, Matcher
 from streams.cli import cli
 from streams.events import Alert
+from streams.follower import TopicFollower
 from streams.kafka import ensure_topics, producing
 from streams.snapshot import Header, fingerprint, load, snapshot
 from tests.support import WorkerProcess, count_at_least, crossing, entry, read_topic
@@ -215,3 +219,24 @@ def test_a_worker_starts_from_a_snapshot_and_reads_on_from_its_offsets(
     )
     assert alerts == [("kept", "NAT:KEPT"), ("new", "NAT:NEW")]
     assert worker.alive()
+
+
+def test_resuming_past_the_topics_end_fails_rather_than_reading_it_again(
+    make_settings: Callable[..., Settings],
+) -> None:
+    """Were the topic recreated between the snapshot's check and the feed's start, reading
+    it afresh into the loaded index would keep entries the new topic does not hold: the
+    feed fails instead (and the worker restarts, to refuse the snapshot: `streams.app`)."""
+    settings = make_settings(partitions=1)
+    ensure_topics(settings)
+    publish_entries(settings, ("NAT:A", entry("NAT:A", ["Sok Vanna"])))
+    applied: list[Any] = []
+    follower = TopicFollower(
+        settings,
+        [settings.topic_watchlist],
+        lambda tp, records: applied.extend(records),
+        start={TopicPartition(settings.topic_watchlist, 0): 50},
+    )
+    with pytest.raises(OffsetOutOfRangeError):
+        asyncio.run(asyncio.wait_for(follower.run(), timeout=20))
+    assert applied == [] and not follower.ready.is_set()
