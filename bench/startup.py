@@ -31,7 +31,7 @@ from streams.broker import free_port
 from streams.kafka import producing
 from streams.worker_process import start_command, stop_process
 
-ENTRIES = 'borderwatch_watchlist_entries{list_id="%s"}'
+ENTRIES = "borderwatch_watchlist_entries{"  # (a sample per list: list_id="...")
 
 
 @dataclass
@@ -58,6 +58,8 @@ class Written:
 
 @dataclass
 class Report:
+    """Every figure of a run (what `--json` writes)."""
+
     options: dict[str, Any]
     machine: dict[str, Any]
     starts: list[Start] = field(default_factory=list)
@@ -93,9 +95,7 @@ class StartupBench:
             loaded = "loaded from snapshot" in proc.log_path.read_text(errors="replace")
             if loaded != ("snapshot_path" in overrides):
                 raise RuntimeError(f"{how}: snapshot loaded: {loaded}; {proc.tail()}")
-            held = {
-                k.split('"')[1]: v for k, v in proc.metrics().items() if k.startswith(ENTRIES[:-8])
-            }
+            held = {k.split('"')[1]: v for k, v in proc.metrics().items() if k.startswith(ENTRIES)}
             return Start(how, proc.ready_after_s, proc.cpu_at_ready, proc.peak_mb(), held)
         finally:
             proc.stop()

@@ -52,7 +52,8 @@ class TopicFollower:
         self.last: dict[TopicPartition, str] = {}
 
     async def run(self) -> None:
-        """Read the topics from the beginning, forever; set `ready` once caught up."""
+        """Read the topics from the beginning (a partition in `start`: from its offset),
+        forever; set `ready` once caught up."""
         consumer = AIOKafkaConsumer(
             **aiokafka_options(self.settings),
             group_id=None,

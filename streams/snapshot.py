@@ -58,6 +58,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = "borderwatch-snapshot/1"
 _CHECK_TIMEOUT_S = 10.0  # to fetch the record before each offset
+_HEADER_MAX = 1 << 20  # bytes: a header is a few hundred a partition
 
 
 class Header(BaseModel):
@@ -148,7 +149,7 @@ def load(settings: Settings, path: Path | None = None) -> Loaded | None:
     try:
         with path.open("rb") as f:
             _check_safe(f.fileno())
-            header = _header(f.readline())
+            header = _header(f.readline(_HEADER_MAX))
             _check_current(header, settings)
             _check_topic(header, settings)
             started = time.perf_counter()
@@ -156,7 +157,7 @@ def load(settings: Settings, path: Path | None = None) -> Loaded | None:
     except FileNotFoundError:
         log.info("no snapshot at %s yet: reading the whole watchlist", path)
         return None
-    except _Refused as exc:
+    except (_Refused, OSError) as exc:  # (OSError: a directory, a file it may not read)
         log.warning("snapshot %s not used: %s; reading the whole watchlist", path, exc)
         return None
     if not isinstance(matcher, Matcher) or len(matcher) != header.entries:

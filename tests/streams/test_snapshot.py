@@ -173,7 +173,14 @@ def test_a_damaged_or_unsafe_snapshot_is_refused(
         assert "others may write it (mode 666)" in caplog.text
         path.chmod(0o600)
         assert load(settings) is not None
-    path.unlink()
+        path.write_bytes(b"\x80" * (2 << 20))  # no header line: not read to its end
+        assert load(settings) is None
+        assert "not a borderwatch-snapshot/1 file" in caplog.text
+        path.unlink()
+        path.mkdir()
+        assert load(settings) is None
+        assert "Is a directory" in caplog.text
+        path.rmdir()
     with caplog.at_level(logging.INFO, logger="streams.snapshot"):
         assert load(settings) is None
     assert f"no snapshot at {path} yet" in caplog.text
