@@ -125,7 +125,7 @@ def test_a_snapshot_is_written_again_from_the_last_one(
     [
         ({"threshold": 0.5}, "built for the threshold 0.5, not 0.7"),
         ({"topic": "other"}, "of topic 'other'"),
-        ({"written_at": time.time() - 13 * 3600}, "13.0 h old (snapshot_max_age_h: 12.0)"),
+        ({"written_at": -13 * 3600}, "13.0 h old (snapshot_max_age_h: 12.0)"),  # (from now)
         ({"fingerprint": "0" * 64}, "other matching code or libraries"),
         ({"format": "something-else/9"}, "its header: format"),
         ({"entries": "many"}, "its header: entries"),
@@ -140,6 +140,8 @@ def test_a_snapshot_that_cannot_be_trusted_is_refused_and_says_why(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     settings, path = written
+    if "written_at" in change:
+        change = change | {"written_at": time.time() + change["written_at"]}
     rewrite_header(path, **change)
     with caplog.at_level(logging.WARNING, logger="streams.snapshot"):
         assert load(settings) is None
