@@ -55,6 +55,7 @@ def worker() -> None:
     if loaded is None:
         bw = Worker(settings, metrics=metrics)
     else:
+        metrics.snapshot_written.set(loaded.header.written_at)
         bw = Worker(settings, loaded.matcher, loaded.header.state(), metrics=metrics)
     FaustWorker(bw.app, loglevel=settings.log_level.lower(), quiet=True).execute_from_commandline()
 

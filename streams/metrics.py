@@ -125,6 +125,11 @@ class WorkerMetrics:
             "1 once the watchlist index has caught up with the topic.",
             registry=r,
         )
+        self.snapshot_written = Gauge(
+            "borderwatch_index_snapshot_timestamp_seconds",
+            "Unix time the snapshot this worker's index started from was written (0: none).",
+            registry=r,
+        )
         self._children: dict[tuple[Counter, tuple[str, ...]], Any] = {}
         Info("borderwatch_build", "Build information.", registry=r).info({"version": _version()})
 

@@ -207,7 +207,11 @@ def test_a_worker_starts_from_a_snapshot_and_reads_on_from_its_offsets(
     publish_entries(settings, ("NAT:GONE", None), ("NAT:NEW", added))
     worker = start_worker(settings).wait_ready()
     assert "index of 2 entries loaded from snapshot" in worker.log_path.read_text()
-    assert worker.metrics().get('borderwatch_watchlist_entries{list_id="NAT"}') == 2.0
+    metrics = worker.metrics()
+    assert metrics.get('borderwatch_watchlist_entries{list_id="NAT"}') == 2.0
+    assert settings.snapshot_path is not None
+    written = Header.model_validate_json(settings.snapshot_path.read_bytes().split(b"\n")[0])
+    assert metrics["borderwatch_index_snapshot_timestamp_seconds"] == written.written_at
 
     events = [
         crossing("kept", ["DMITRY VOLKOV"], birth_dates=["1976-04-30"]),
