@@ -56,7 +56,7 @@ def worker() -> None:
         bw = Worker(settings, metrics=metrics)
     else:
         metrics.snapshot_written.set(loaded.header.written_at)
-        bw = Worker(settings, loaded.matcher, loaded.header.state(), metrics=metrics)
+        bw = Worker(settings, loaded.matcher, loaded.header.feed, metrics=metrics)
     FaustWorker(bw.app, loglevel=settings.log_level.lower(), quiet=True).execute_from_commandline()
 
 
@@ -81,7 +81,7 @@ def snapshot_command(path: Path | None) -> None:
     ensure_topics(settings)
     started = time.perf_counter()
     header, resumed = snapshot(settings, path)
-    offsets = ", ".join(f"{p}:{o}" for p, o in sorted(header.offsets.items())) or "none"
+    offsets = ", ".join(f"{p}:{o}" for p, o in sorted(header.feed.offsets.items())) or "none"
     click.echo(
         f"snapshot of {header.entries} entries written to {path} in "
         f"{time.perf_counter() - started:.1f} s ({'from the last one' if resumed else 'afresh'}; "

@@ -62,7 +62,8 @@ _HEADER_MAX = 1 << 20  # bytes: a header is a few hundred a partition
 
 
 class Header(BaseModel):
-    """The snapshot's first line: what it holds, and for what."""
+    """The snapshot's first line: what it holds, for what, and where its feed stood (a
+    worker's feed goes on from there)."""
 
     format: Literal["borderwatch-snapshot/1"]
     fingerprint: str
@@ -70,16 +71,7 @@ class Header(BaseModel):
     threshold: float
     written_at: float  # seconds since the epoch
     entries: int
-    offsets: dict[int, int]
-    last: dict[int, str]
-    entries_by_list: dict[str, int]
-    rejected: int
-
-    def state(self) -> FeedState:
-        """Where the snapshot's feed stood, for a worker's feed to go on from."""
-        return FeedState(
-            dict(self.offsets), dict(self.last), dict(self.entries_by_list), self.rejected
-        )
+    feed: FeedState
 
 
 @dataclass
@@ -114,10 +106,7 @@ def write(path: Path, matcher: Matcher, state: FeedState, settings: Settings) ->
         threshold=matcher.threshold,
         written_at=time.time(),
         entries=len(matcher),
-        offsets=state.offsets,
-        last=state.last,
-        entries_by_list=state.entries_by_list,
-        rejected=state.rejected,
+        feed=state,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # (mode 0600)
@@ -216,7 +205,7 @@ def _check_current(header: Header, settings: Settings) -> None:
 def _check_topic(header: Header, settings: Settings) -> None:
     """Refuse a snapshot of another topic than this one: a partition it read is gone, or
     the record before one of its offsets is not the record it applied last there."""
-    wanted = {p: o for p, o in header.offsets.items() if o > 0}
+    wanted = {p: o for p, o in header.feed.offsets.items() if o > 0}
     if not wanted:
         return
     c = consumer(settings, auto_offset_reset="earliest")
@@ -241,7 +230,7 @@ def _check_topic(header: Header, settings: Settings) -> None:
         c.close()
     for p, offset in sorted(wanted.items()):
         at, digest = found.get(p, (None, ""))
-        if at != offset - 1 or digest != header.last.get(p):
+        if at != offset - 1 or digest != header.feed.last.get(p):
             raise _Refused(f"partition {p} no longer holds, at offset {offset - 1}, its record")
 
 
@@ -266,7 +255,7 @@ def _unpickle(f: BinaryIO) -> object:
 async def _caught_up(settings: Settings, start: Loaded | None) -> tuple[Matcher, FeedState]:
     """A matcher fed from the topic (from `start`'s offsets, if given) until caught up."""
     matcher = start.matcher if start else Matcher(threshold=settings.alert_threshold)
-    feed = WatchlistFeed(settings, matcher, resume=start.header.state() if start else None)
+    feed = WatchlistFeed(settings, matcher, resume=start.header.feed if start else None)
     running = asyncio.create_task(feed.run())
     ready = asyncio.create_task(feed.ready.wait())
     await asyncio.wait({running, ready}, return_when=asyncio.FIRST_COMPLETED)
@@ -285,5 +274,5 @@ def snapshot(settings: Settings, path: Path) -> tuple[Header, bool]:
     start = load(settings, path)
     matcher, state = asyncio.run(_caught_up(settings, start))
     matcher.warm()  # (its large postings split: the workers loading it need not)
-    matcher.forget_travellers()
+    matcher.forget_travellers()  # (none met here; no traveller's name goes into the file)
     return write(path, matcher, state, settings), start is not None

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from bench.reliability import poipet_crossing
+from config import Settings
+from streams.kafka import producing
 from streams.kafka import read_until as read_topic
 from streams.worker_process import WorkerProcess
 
-__all__ = ["WorkerProcess", "count_at_least", "crossing", "entry", "read_topic"]
+__all__ = [
+    "WorkerProcess",
+    "count_at_least",
+    "crossing",
+    "entry",
+    "publish_crossings",
+    "publish_watchlist",
+    "read_topic",
+]
 
 
 def count_at_least(n: int) -> Callable[[list[Any]], bool]:
@@ -35,3 +46,23 @@ def entry(entry_id: str, names: list[str], **identity: Any) -> dict[str, Any]:
         "reason": "test entry",
         "action": "arrest",
     }
+
+
+def publish_watchlist(settings: Settings, *records: tuple[str, dict[str, object] | None]) -> None:
+    """Watchlist records by entry id (None: a tombstone)."""
+    with producing(settings) as producer:
+        for key, value in records:
+            payload = None if value is None else json.dumps(value, ensure_ascii=False).encode()
+            producer.send(settings.topic_watchlist, key=key.encode(), value=payload)
+
+
+def publish_crossings(settings: Settings, *events: dict[str, object] | bytes) -> None:
+    """Crossing events (or raw bytes), unkeyed."""
+    with producing(settings) as producer:
+        for event in events:
+            raw = (
+                event
+                if isinstance(event, bytes)
+                else json.dumps(event, ensure_ascii=False).encode()
+            )
+            producer.send(settings.topic_crossings, value=raw)

@@ -17,7 +17,15 @@ from config import Settings
 from streams.app import DLQ_HEADER
 from streams.events import Alert, alert_id_for
 from streams.kafka import ensure_topics, producing
-from tests.support import WorkerProcess, count_at_least, crossing, entry, read_topic
+from tests.support import (
+    WorkerProcess,
+    count_at_least,
+    crossing,
+    entry,
+    publish_crossings,
+    publish_watchlist,
+    read_topic,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -28,24 +36,6 @@ WANTED = entry(
     nationalities=["KOR"],
     documents=[{"number": "M77001234", "country": "KOR"}],
 )
-
-
-def publish_watchlist(settings: Settings, *records: tuple[str, dict[str, object] | None]) -> None:
-    with producing(settings) as producer:
-        for key, value in records:
-            payload = None if value is None else json.dumps(value, ensure_ascii=False).encode()
-            producer.send(settings.topic_watchlist, key=key.encode(), value=payload)
-
-
-def publish_crossings(settings: Settings, *events: dict[str, object] | bytes) -> None:
-    with producing(settings) as producer:
-        for event in events:
-            raw = (
-                event
-                if isinstance(event, bytes)
-                else json.dumps(event, ensure_ascii=False).encode()
-            )
-            producer.send(settings.topic_crossings, value=raw)
 
 
 def alerts_of(records: list) -> list[Alert]:  # type: ignore[type-arg]

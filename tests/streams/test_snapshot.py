@@ -4,6 +4,7 @@ that read the whole topic, reads on from its offsets, and refuses one it cannot 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import os
@@ -22,9 +23,18 @@ from matchers import Identity, Matcher
 from streams.cli import cli
 from streams.events import Alert
 from streams.follower import TopicFollower
-from streams.kafka import ensure_topics, producing
+from streams.kafka import ensure_topics
 from streams.snapshot import Header, fingerprint, load, snapshot
-from tests.support import WorkerProcess, count_at_least, crossing, entry, read_topic
+from streams.watchlist_feed import FeedState
+from tests.support import (
+    WorkerProcess,
+    count_at_least,
+    crossing,
+    entry,
+    publish_crossings,
+    publish_watchlist,
+    read_topic,
+)
 from watchlists import WatchlistEntry
 from watchlists import load as load_list
 from watchlists.loaders import packaged_un_list
@@ -32,17 +42,11 @@ from watchlists.loaders import packaged_un_list
 pytestmark = pytest.mark.e2e
 
 UN = list(load_list(packaged_un_list()))[:300]
-
-
-def publish_entries(settings: Settings, *records: tuple[str, dict[str, Any] | None]) -> None:
-    with producing(settings) as producer:
-        for key, value in records:
-            raw = None if value is None else json.dumps(value, ensure_ascii=False).encode()
-            producer.send(settings.topic_watchlist, key=key.encode(), value=raw)
+FEED_FIELDS = {f.name for f in dataclasses.fields(FeedState)}
 
 
 def publish_un(settings: Settings) -> None:
-    publish_entries(settings, *((e.entry_id, e.model_dump(mode="json")) for e in UN))
+    publish_watchlist(settings, *((e.entry_id, e.model_dump(mode="json")) for e in UN))
 
 
 def travellers() -> list[Identity]:
@@ -60,10 +64,14 @@ def hits(matcher: Matcher) -> list[list[tuple[str, float, str]]]:
 
 
 def rewrite_header(path: Path, **changes: Any) -> None:
-    """The snapshot at `path` with some of its header's fields changed, its pickle kept."""
+    """The snapshot at `path` with some of its header's fields changed (its feed's too, by
+    their names), its pickle kept."""
     with path.open("rb") as f:
         header, rest = json.loads(f.readline()), f.read()
-    path.write_bytes(json.dumps(header | changes).encode() + b"\n" + rest)
+    feed = {k: v for k, v in changes.items() if k in FEED_FIELDS}
+    header |= {k: v for k, v in changes.items() if k not in FEED_FIELDS}
+    header["feed"] |= feed
+    path.write_bytes(json.dumps(header).encode() + b"\n" + rest)
 
 
 @pytest.fixture
@@ -86,9 +94,9 @@ def test_a_snapshot_matches_as_the_list_it_was_built_from(written: tuple[Setting
     assert sum(map(len, expected)) >= len(travellers())  # (each finds at least himself)
     assert hits(loaded.matcher) == expected
     header = loaded.header
-    assert sum(header.offsets.values()) == len(UN)  # every record read, none twice
-    assert set(header.last) == set(header.offsets)
-    assert header.entries_by_list == {"UN": len(UN)}
+    assert sum(header.feed.offsets.values()) == len(UN)  # every record read, none twice
+    assert set(header.feed.last) == set(header.feed.offsets)
+    assert header.feed.entries_by_list == {"UN": len(UN)}
     assert header.fingerprint == fingerprint()
     # written whole, for its owner alone, with nothing left beside it
     assert path.stat().st_mode & 0o777 == 0o600
@@ -101,7 +109,7 @@ def test_a_snapshot_is_written_again_from_the_last_one(
     settings, path = written
     gone, changed = UN[0], UN[1].model_copy(update={"reason": "new charges"})
     added = WatchlistEntry.model_validate_json(json.dumps(entry("NAT:NEW", ["Thanakorn Srisuk"])))
-    publish_entries(
+    publish_watchlist(
         settings,
         (gone.entry_id, None),
         (changed.entry_id, changed.model_dump(mode="json")),
@@ -109,8 +117,8 @@ def test_a_snapshot_is_written_again_from_the_last_one(
     )
     header, resumed = snapshot(settings, path)
     assert resumed
-    assert sum(header.offsets.values()) == len(UN) + 3
-    assert header.entries_by_list == {"UN": len(UN) - 1, "NAT": 1}
+    assert sum(header.feed.offsets.values()) == len(UN) + 3
+    assert header.feed.entries_by_list == {"UN": len(UN) - 1, "NAT": 1}
     loaded = load(settings)
     assert loaded is not None
     assert gone.entry_id not in loaded.matcher
@@ -154,7 +162,7 @@ def test_a_snapshot_past_the_topics_end_is_refused(
     """A topic recreated with fewer records: nothing is left at the snapshot's offsets."""
     settings, path = written
     header = Header.model_validate_json(path.read_bytes().split(b"\n", 1)[0])
-    rewrite_header(path, offsets={str(p): o + 1000 for p, o in header.offsets.items()})
+    rewrite_header(path, offsets={str(p): o + 1000 for p, o in header.feed.offsets.items()})
     with caplog.at_level(logging.WARNING, logger="streams.snapshot"):
         assert load(settings) is None
     assert "no longer holds" in caplog.text
@@ -197,14 +205,14 @@ def test_a_worker_starts_from_a_snapshot_and_reads_on_from_its_offsets(
     ensure_topics(settings)
     kept = entry("NAT:KEPT", ["Dmitry Volkov"], birth_dates=["1976-04-30"])
     gone = entry("NAT:GONE", ["Sok Vanna"], birth_dates=["1983-09-21"])
-    publish_entries(settings, ("NAT:KEPT", kept), ("NAT:GONE", gone))
+    publish_watchlist(settings, ("NAT:KEPT", kept), ("NAT:GONE", gone))
     result = CliRunner().invoke(cli, ["snapshot"], env=settings.as_env(), catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "snapshot of 2 entries written" in result.output and "afresh" in result.output
 
     # while no worker runs: one entry deleted, one added
     added = entry("NAT:NEW", ["Thanakorn Srisuk"], birth_dates=["1990-01-15"])
-    publish_entries(settings, ("NAT:GONE", None), ("NAT:NEW", added))
+    publish_watchlist(settings, ("NAT:GONE", None), ("NAT:NEW", added))
     worker = start_worker(settings).wait_ready()
     assert "index of 2 entries loaded from snapshot" in worker.log_path.read_text()
     metrics = worker.metrics()
@@ -218,11 +226,7 @@ def test_a_worker_starts_from_a_snapshot_and_reads_on_from_its_offsets(
         crossing("gone", ["SOK VANNA"], birth_dates=["1983-09-21"]),
         crossing("new", ["THANAKORN SRISUK"], birth_dates=["1990-01-15"]),
     ]
-    with producing(settings) as producer:
-        for e in events:
-            producer.send(
-                settings.topic_crossings, key=e["event_id"].encode(), value=json.dumps(e).encode()
-            )
+    publish_crossings(settings, *events)
     records = read_topic(settings, settings.topic_alerts, count_at_least(2), timeout_s=20)
     time.sleep(1.0)  # (room for a wrong third alert)
     records = read_topic(settings, settings.topic_alerts, count_at_least(3), timeout_s=1)
@@ -242,7 +246,7 @@ def test_resuming_past_the_topics_end_fails_rather_than_reading_it_again(
     feed fails instead (and the worker restarts, to refuse the snapshot: `streams.app`)."""
     settings = make_settings(partitions=1)
     ensure_topics(settings)
-    publish_entries(settings, ("NAT:A", entry("NAT:A", ["Sok Vanna"])))
+    publish_watchlist(settings, ("NAT:A", entry("NAT:A", ["Sok Vanna"])))
     applied: list[Any] = []
     follower = TopicFollower(
         settings,
