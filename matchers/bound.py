@@ -73,6 +73,11 @@ class _Column:
         self._data[start:end] = values
         self._size = end
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (a snapshot, `streams.snapshot`) without the room to grow: the next value
+        appended after loading copies the rows into a larger array, as any growth does."""
+        return {"_data": self.data[: self._size], "_size": self._size, "_pending": []}
+
     def __len__(self) -> int:
         return self._size + len(self._pending)
 
@@ -151,6 +156,13 @@ class NameTable:
         # see kernels.columns_of (4 bytes a spelling: more of it stays in the caches)
         self._scratch = np.full(0, -1, dtype=np.int32)
         self._queries: dict[str, _Query] = {}  # by source; emptied by a new spelling
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (a snapshot, `streams.snapshot`) without what it remembers of travellers'
+        names or its scratch array (made again at first use)."""
+        state = self.__dict__.copy()
+        state["_queries"], state["_scratch"] = {}, self._scratch[:0]
+        return state
 
     def _spelling(self, s: str) -> int:
         sid = self._spelling_ids.get(s)

@@ -194,6 +194,11 @@ class _Records:
 
     def __init__(self) -> None:
         self.data: Array = _aligned(1024)
+        self.size = 0  # records in use (the rest is room to grow)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (a snapshot, `streams.snapshot`) without the room to grow."""
+        return {"data": self.data[: self.size], "size": self.size}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Loaded from a pickle (a snapshot, `streams.snapshot`): the records are copied
@@ -201,13 +206,16 @@ class _Records:
         loaded = state["data"]
         self.data = _aligned(len(loaded))
         self.data[:] = loaded
+        self.size = state["size"]
 
     def row(self, fid: int) -> Any:
         """A name's record, to read and write in place (a view of `data`, until it grows)."""
-        if fid >= len(self.data):
-            grown = _aligned(max(fid + 1, 2 * len(self.data)))
-            grown[: len(self.data)] = self.data
-            self.data = grown
+        if fid >= self.size:
+            self.size = fid + 1
+            if fid >= len(self.data):
+                grown = _aligned(max(fid + 1, 2 * len(self.data)))
+                grown[: len(self.data)] = self.data
+                self.data = grown
         return self.data[fid]
 
     def clear(self, fid: int) -> None:

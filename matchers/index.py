@@ -123,6 +123,12 @@ class _BlockStore:
         self._owners: list[dict[object, tuple[int, int]]] = []  # the spans of each _Postings
         self.version = 0  # moved on whenever a span is dropped or moved (not when one is added)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (a snapshot, `streams.snapshot`) without the arrays' room to grow."""
+        state = self.__dict__.copy()
+        state["codes"], state["ids"] = self.codes[: self._size], self.ids[: self._size]
+        return state
+
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Loaded from a pickle (a snapshot, `streams.snapshot`): its arrays may be views of
         the pickle's buffer, and `add` grows them in place: each gets memory of its own."""
@@ -155,10 +161,11 @@ class _BlockStore:
         self._live -= span[1] - span[0]
         self.version += 1
 
-    def compact(self) -> None:
-        """Write the live pairs anew once garbage outweighs them (not while spans are being
-        gathered: every span moves)."""
-        if self._size - self._live <= max(self._live, BLOCK_SLACK):
+    def compact(self, whole: bool = False) -> None:
+        """Write the live pairs anew once garbage outweighs them, or (`whole`) if there is
+        any (not while spans are being gathered: every span moves)."""
+        garbage = self._size - self._live
+        if garbage <= (0 if whole else max(self._live, BLOCK_SLACK)):
             return
         codes, ids = self.codes, self.ids
         self.version += 1
@@ -504,6 +511,16 @@ class Matcher:
         self._worth_floor = threshold - SLACK - self._bonus
         for entry in entries:
             self.upsert(entry)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a pickle of the index holds (a snapshot, `streams.snapshot`): the listed
+        side, its date blocks' garbage written away first, and nothing remembered about
+        travellers (their names stay out of the file; a loaded index meets others)."""
+        self._block_store.compact(whole=True)
+        state = self.__dict__.copy()
+        for cache in ("_alike_cache", "_query_cache", "_name_matches", "_name_worths"):
+            state[cache] = {}
+        return state
 
     def __len__(self) -> int:
         return len(self._filed)

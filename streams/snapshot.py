@@ -274,5 +274,4 @@ def snapshot(settings: Settings, path: Path) -> tuple[Header, bool]:
     start = load(settings, path)
     matcher, state = asyncio.run(_caught_up(settings, start))
     matcher.warm()  # (its large postings split: the workers loading it need not)
-    matcher.forget_travellers()  # (none met here; no traveller's name goes into the file)
     return write(path, matcher, state, settings), start is not None
