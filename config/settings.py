@@ -104,6 +104,23 @@ class Settings(BaseSettings):
     trail_max_points: int = Field(50, ge=1, le=10_000)
     console_port: int = Field(8088, ge=0, le=65535)
 
+    # How long the topics borderwatch creates keep their records (existing topics are
+    # checked against what the windows above need, and left as they are: see ensure_topics)
+    crossings_retention_h: float = Field(
+        168.0,
+        gt=0,
+        description="How long the crossings topic and its dead letters keep crossings "
+        "(travellers' personal data: no longer than needed); at least retro_window_h, as "
+        "far back as a retro-hunt reads.",
+    )
+    alerts_retention_days: float | None = Field(
+        None,
+        gt=0,
+        description="How long the alerts topics (the coordination centre's and each "
+        "agency's) keep alerts (unset: trail_days); at least trail_days: a worker rebuilds "
+        "the trails from them as it starts, reading every alert they keep.",
+    )
+
     # Operations
     lag_interval_s: float = Field(5.0, gt=0, description="How often consumer lag is measured.")
     metrics_port: int = Field(9108, ge=0, le=65535, description="0 disables /metrics.")
@@ -122,6 +139,20 @@ class Settings(BaseSettings):
             )
         if (self.ssl_certfile is None) != (self.ssl_keyfile is None):
             raise ValueError("ssl_certfile and ssl_keyfile go together")
+        return self
+
+    @model_validator(mode="after")
+    def _retention_covers_windows(self) -> Settings:
+        if self.crossings_retention_h < self.retro_window_h:
+            raise ValueError(
+                f"crossings_retention_h ({self.crossings_retention_h:g}) is shorter than "
+                f"retro_window_h ({self.retro_window_h:g}): a retro-hunt reads back that far"
+            )
+        if self.alerts_retention_days is not None and self.alerts_retention_days < self.trail_days:
+            raise ValueError(
+                f"alerts_retention_days ({self.alerts_retention_days:g}) is shorter than "
+                f"trail_days ({self.trail_days:g}): a worker rebuilds the trails from the alerts"
+            )
         return self
 
     @property

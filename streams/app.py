@@ -29,7 +29,7 @@ from matchers.transliterate import warm
 from streams.alert_history import AlertHistory
 from streams.events import Alert, DeadLetter, Disposition
 from streams.follower import TopicFollower
-from streams.kafka import faust_app
+from streams.kafka import alert_topic_config, faust_app, topic_specs
 from streams.kernel_compile import KernelCompile
 from streams.metrics import WorkerMetrics
 from streams.pipeline import CrossingPipeline, Incoming, Outcome
@@ -413,6 +413,8 @@ class Worker:
                 value_serializer="raw",
                 partitions=s.partitions,
                 replicas=s.replication_factor,
+                # (a topic not among borderwatch's own is an agency's alerts topic)
+                config=topic_specs(s).get(name, alert_topic_config(s)),
             )
             await topic.maybe_declare()
             self._topics[name] = topic

@@ -14,7 +14,7 @@ from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
-from kafka.admin import NewTopic
+from kafka.admin import ConfigResource, NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from config import Settings
@@ -80,19 +80,99 @@ def faust_credentials(settings: Settings) -> Any:
     return None
 
 
+FOREVER = -1  # retention.ms of a topic that keeps every record
+
+
+def _ms(hours: float) -> int:
+    return int(hours * 3_600_000)
+
+
+def alert_topic_config(settings: Settings) -> dict[str, str]:
+    """The configuration of an alerts topic (the coordination centre's, or an agency's)."""
+    days = settings.alerts_retention_days or settings.trail_days
+    return {"retention.ms": str(_ms(days * 24))}
+
+
 def topic_specs(settings: Settings) -> dict[str, dict[str, str]]:
-    """Every topic borderwatch uses, with its Kafka configuration."""
+    """Every topic borderwatch uses, with its Kafka configuration. Crossings (and dead
+    letters, crossings too) are personal data, kept `crossings_retention_h`; decisions are
+    the audit trail, and a false positive's suppresses its repeats for good: kept forever."""
+    crossings = {"retention.ms": str(_ms(settings.crossings_retention_h))}
     return {
-        settings.topic_crossings: {},
+        settings.topic_crossings: crossings,
         settings.topic_watchlist: {"cleanup.policy": "compact"},
-        settings.topic_alerts: {},
-        settings.topic_dlq: {},
-        settings.topic_dispositions: {},
+        settings.topic_alerts: alert_topic_config(settings),
+        settings.topic_dlq: crossings,
+        settings.topic_dispositions: {"retention.ms": str(FOREVER)},
     }
 
 
+def retention_needs(settings: Settings) -> dict[str, tuple[int, str]]:
+    """The least retention.ms each topic needs for the worker to work as configured, and
+    why (a topic created elsewhere, or before, may keep less: Kafka's default is 7 days)."""
+    needs = {
+        settings.topic_alerts: (
+            _ms(settings.trail_days * 24),
+            "a worker rebuilds the trails of TRAIL_DAYS from it as it starts",
+        ),
+        settings.topic_dispositions: (
+            FOREVER,
+            "the audit trail, and the false positives whose repeats it suppresses",
+        ),
+    }
+    if settings.retro_window_h > 0:
+        needs[settings.topic_crossings] = (
+            _ms(settings.retro_window_h),
+            "a retro-hunt reads RETRO_WINDOW_H back",
+        )
+    return needs
+
+
+def short_retention(needs: dict[str, tuple[int, str]], have: dict[str, int]) -> list[str]:
+    """What is wrong with the topics' retention (`have`: retention.ms by topic), one
+    sentence a topic, naming the command that mends it."""
+    problems = []
+    for topic, kept in sorted(have.items()):
+        need, why = needs[topic]
+        if kept == FOREVER or (need != FOREVER and kept >= need):
+            continue
+        problems.append(
+            f"topic {topic} keeps records {_span(kept)} (retention.ms={kept}); it needs "
+            f"{_span(need)}: {why}. Mend it with kafka-configs.sh --alter --entity-type "
+            f"topics --entity-name {topic} --add-config retention.ms={need}"
+        )
+    return problems
+
+
+def _span(ms: int) -> str:
+    return "forever" if ms == FOREVER else f"{ms / 86_400_000:g} days"
+
+
+def _check_retention(admin: KafkaAdminClient, settings: Settings, topics: set[str]) -> None:
+    """Warn of each existing topic that keeps its records less long than it needs."""
+    needs = {t: need for t, need in retention_needs(settings).items() if t in topics}
+    if not needs:
+        return
+    try:
+        # (every key asked for: a key list is what some Kafka-compatible brokers misread)
+        described = admin.describe_configs(
+            [ConfigResource("TOPIC", t) for t in needs], config_filter="all"
+        )
+        have = {
+            topic: int(configs["retention.ms"]["value"])
+            for topic, configs in described["topic"].items()
+            if "retention.ms" in configs
+        }
+    except (KafkaError, KeyError, TypeError, ValueError) as exc:
+        log.warning("the topics' retention was not checked: %r", exc)
+        return
+    for problem in short_retention(needs, have):
+        log.warning(problem)
+
+
 def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> None:
-    """Create the topics that do not exist yet; existing ones are left as they are."""
+    """Create the topics that do not exist yet; existing ones are left as they are, with a
+    warning if they keep records less long than borderwatch needs (`retention_needs`)."""
     deadline = time.monotonic() + timeout_s
     while True:
         try:
@@ -120,6 +200,7 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> None:
             with suppress(TopicAlreadyExistsError):  # another process created them first
                 admin.create_topics(new)
             log.info("created topics %s", [t.name for t in new])
+        _check_retention(admin, settings, existing)
     finally:
         admin.close()
 

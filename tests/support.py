@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
+
+from kafka import KafkaAdminClient
+from kafka.admin import ConfigResource
 
 from bench.reliability import poipet_crossing
 from config import Settings
-from streams.kafka import producing
+from streams.kafka import client_options, producing
 from streams.kafka import read_until as read_topic
 from streams.worker_process import WorkerProcess
 
@@ -20,7 +23,23 @@ __all__ = [
     "publish_crossings",
     "publish_watchlist",
     "read_topic",
+    "retention_of",
 ]
+
+
+def retention_of(settings: Settings, topics: Iterable[str]) -> dict[str, int | None]:
+    """Each topic's retention.ms, as the broker describes it (None: it names none)."""
+    admin = KafkaAdminClient(**client_options(settings))
+    try:
+        described = admin.describe_configs(
+            [ConfigResource("TOPIC", t) for t in topics], config_filter="all"
+        )
+    finally:
+        admin.close()
+    return {
+        t: int(c["retention.ms"]["value"]) if "retention.ms" in c else None
+        for t, c in described["topic"].items()
+    }
 
 
 def count_at_least(n: int) -> Callable[[list[Any]], bool]:

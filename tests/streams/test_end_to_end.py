@@ -16,7 +16,7 @@ from confluent_kafka import Producer
 from config import Settings
 from streams.app import DLQ_HEADER
 from streams.events import Alert, alert_id_for
-from streams.kafka import ensure_topics, producing
+from streams.kafka import alert_topic_config, ensure_topics, producing
 from tests.support import (
     WorkerProcess,
     count_at_least,
@@ -25,7 +25,9 @@ from tests.support import (
     publish_crossings,
     publish_watchlist,
     read_topic,
+    retention_of,
 )
+from watchlists.dissemination import recipients
 
 pytestmark = pytest.mark.e2e
 
@@ -82,6 +84,15 @@ def test_alerts_for_listed_travellers_from_two_clients(
         assert alert.explanation
         assert alert.alerted_at >= alert.ingested_at
     assert {r.key for r in records} == {b"KNPA:0001"}  # alerts are keyed by entry
+    # each agency's alerts topic, made by the worker, keeps alerts as the main one
+    agencies = {
+        f"{settings.topic_alerts}.{agency}"
+        for a in alerts
+        for agency in recipients(a.entry, a.event.agency, a.event.checkpoint.country)
+    }
+    assert agencies and retention_of(settings, agencies) == {
+        t: int(alert_topic_config(settings)["retention.ms"]) for t in agencies
+    }
     assert worker.alive()
 
 
