@@ -50,6 +50,7 @@ from matchers.evidence import EvidenceTable, dated_blocks, query_blocks
 from matchers.identity import Identity
 from matchers.names import NameForm
 from matchers.normalize import sound_key
+from matchers.records import pickled_as_arguments
 from matchers.result import Hit, Listed
 from matchers.score import (
     COMMON_PENALTY,
@@ -447,6 +448,7 @@ class _FiledName:
     spellings: frozenset[str]  # single-word spellings (the typo vocabulary)
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class _Filed:
     entry: Listed

@@ -16,6 +16,7 @@ from itertools import groupby
 
 from matchers import tables
 from matchers.normalize import clean, icao_words, latin_words, parse_mrz, sound_key
+from matchers.records import pickled_as_arguments
 from matchers.transliterate import Reading, read, script_of
 
 MAX_TOKENS = 12
@@ -117,6 +118,7 @@ HONORIFICS = frozenset(
 _VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class Token:
     """One word of a name: its spellings (best first), their systems, and its weight."""
@@ -128,6 +130,7 @@ class Token:
     particle: bool
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class Unit:
     """A token, or two adjacent tokens written as one word (Min Jun = Minjun)."""
@@ -137,6 +140,7 @@ class Unit:
     weight: float
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class NameForm:
     """A name ready to compare: tokens, their units, and how it was read."""

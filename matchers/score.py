@@ -19,6 +19,7 @@ from matchers import tables
 from matchers.identity import Document, Identity
 from matchers.names import NameForm, name_form
 from matchers.normalize import fold_document, ocr_folded, sound_key
+from matchers.records import pickled_as_arguments
 from matchers.result import Band, Comparison, Hit
 
 DEFAULT_THRESHOLD = 0.70
@@ -305,6 +306,7 @@ def _truncated(
 Date = tuple[int, int | None, int | None]
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """Everything about an identity the scorer needs, computed once."""
