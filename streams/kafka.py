@@ -96,7 +96,7 @@ def alert_topic_config(settings: Settings) -> dict[str, str]:
 def topic_specs(settings: Settings) -> dict[str, dict[str, str]]:
     """Every topic borderwatch uses, with its Kafka configuration. Crossings (and dead
     letters, crossings too) are personal data, kept `crossings_retention_h`; decisions are
-    the audit trail, and a false positive's suppresses its repeats for good: kept forever."""
+    the audit trail, and a false positive suppresses its repeats for good: kept forever."""
     crossings = {"retention.ms": str(_ms(settings.crossings_retention_h))}
     return {
         settings.topic_crossings: crossings,
