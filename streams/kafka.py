@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import ssl
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
@@ -148,21 +148,26 @@ def _span(ms: int) -> str:
     return "forever" if ms == FOREVER else f"{ms / 86_400_000:g} days"
 
 
+def retention_of(admin: KafkaAdminClient, topics: Iterable[str]) -> dict[str, int]:
+    """The retention.ms of each topic the broker names one for."""
+    # (every key asked for: a key list is what some Kafka-compatible brokers misread)
+    described = admin.describe_configs(
+        [ConfigResource("TOPIC", t) for t in topics], config_filter="all"
+    )
+    return {
+        topic: int(configs["retention.ms"]["value"])
+        for topic, configs in described["topic"].items()
+        if "retention.ms" in configs
+    }
+
+
 def _check_retention(admin: KafkaAdminClient, settings: Settings, topics: set[str]) -> None:
     """Warn of each existing topic that keeps its records less long than it needs."""
     needs = {t: need for t, need in retention_needs(settings).items() if t in topics}
     if not needs:
         return
     try:
-        # (every key asked for: a key list is what some Kafka-compatible brokers misread)
-        described = admin.describe_configs(
-            [ConfigResource("TOPIC", t) for t in needs], config_filter="all"
-        )
-        have = {
-            topic: int(configs["retention.ms"]["value"])
-            for topic, configs in described["topic"].items()
-            if "retention.ms" in configs
-        }
+        have = retention_of(admin, needs)
     except (KafkaError, KeyError, TypeError, ValueError) as exc:
         log.warning("the topics' retention was not checked: %r", exc)
         return

@@ -7,12 +7,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from kafka import KafkaAdminClient
-from kafka.admin import ConfigResource
 
 from bench.reliability import poipet_crossing
 from config import Settings
 from streams.kafka import client_options, producing
 from streams.kafka import read_until as read_topic
+from streams.kafka import retention_of as describe_retention
 from streams.worker_process import WorkerProcess
 
 __all__ = [
@@ -29,17 +29,13 @@ __all__ = [
 
 def retention_of(settings: Settings, topics: Iterable[str]) -> dict[str, int | None]:
     """Each topic's retention.ms, as the broker describes it (None: it names none)."""
+    topics = list(topics)
     admin = KafkaAdminClient(**client_options(settings))
     try:
-        described = admin.describe_configs(
-            [ConfigResource("TOPIC", t) for t in topics], config_filter="all"
-        )
+        got = describe_retention(admin, topics)
     finally:
         admin.close()
-    return {
-        t: int(c["retention.ms"]["value"]) if "retention.ms" in c else None
-        for t, c in described["topic"].items()
-    }
+    return {t: got.get(t) for t in topics}
 
 
 def count_at_least(n: int) -> Callable[[list[Any]], bool]:
