@@ -117,8 +117,10 @@ class Settings(BaseSettings):
         None,
         gt=0,
         description="How long the alerts topics (the coordination centre's and each "
-        "agency's) keep alerts (unset: trail_days); at least trail_days: a worker rebuilds "
-        "the trails from them as it starts, reading every alert they keep.",
+        "agency's) keep alerts (unset: trail_days plus retro_window_h); at least that: a "
+        "worker rebuilds the trails from them as it starts, reading every alert they keep, "
+        "and a retro alert's trail reaches trail_days back from a crossing up to "
+        "retro_window_h old.",
     )
 
     # Operations
@@ -148,12 +150,26 @@ class Settings(BaseSettings):
                 f"crossings_retention_h ({self.crossings_retention_h:g}) is shorter than "
                 f"retro_window_h ({self.retro_window_h:g}): a retro-hunt reads back that far"
             )
-        if self.alerts_retention_days is not None and self.alerts_retention_days < self.trail_days:
+        days = self.alerts_retention_days
+        if days is not None and days * 24 < self.alerts_reach_h:
             raise ValueError(
-                f"alerts_retention_days ({self.alerts_retention_days:g}) is shorter than "
-                f"trail_days ({self.trail_days:g}): a worker rebuilds the trails from the alerts"
+                f"alerts_retention_days ({days:g}) is shorter than trail_days "
+                f"({self.trail_days:g}) and retro_window_h ({self.retro_window_h:g} h) "
+                "together: a worker rebuilds the trails from the alerts, and a retro alert's "
+                "trail reaches trail_days back from a crossing up to retro_window_h old"
             )
         return self
+
+    @property
+    def alerts_reach_h(self) -> float:
+        """How far back, in hours, the alerts a worker's trails may need were raised."""
+        return self.trail_days * 24 + self.retro_window_h
+
+    @property
+    def alerts_retention_h(self) -> float:
+        """How long, in hours, the alerts topics borderwatch creates keep alerts."""
+        days = self.alerts_retention_days
+        return self.alerts_reach_h if days is None else days * 24
 
     @property
     def uses_tls(self) -> bool:

@@ -89,8 +89,7 @@ def _ms(hours: float) -> int:
 
 def alert_topic_config(settings: Settings) -> dict[str, str]:
     """The configuration of an alerts topic (the coordination centre's, or an agency's)."""
-    days = settings.alerts_retention_days or settings.trail_days
-    return {"retention.ms": str(_ms(days * 24))}
+    return {"retention.ms": str(_ms(settings.alerts_retention_h))}
 
 
 def topic_specs(settings: Settings) -> dict[str, dict[str, str]]:
@@ -112,8 +111,9 @@ def retention_needs(settings: Settings) -> dict[str, tuple[int, str]]:
     why (a topic created elsewhere, or before, may keep less: Kafka's default is 7 days)."""
     needs = {
         settings.topic_alerts: (
-            _ms(settings.trail_days * 24),
-            "a worker rebuilds the trails of TRAIL_DAYS from it as it starts",
+            _ms(settings.alerts_reach_h),
+            "a worker rebuilds the trails of TRAIL_DAYS from it as it starts, and a retro "
+            "alert's trail reaches that far back from a crossing up to RETRO_WINDOW_H old",
         ),
         settings.topic_dispositions: (
             FOREVER,

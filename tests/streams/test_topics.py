@@ -31,6 +31,13 @@ def test_settings_refuse_a_retention_shorter_than_the_window_it_serves() -> None
         Settings(retro_window_h=96, crossings_retention_h=72)
     with pytest.raises(ValidationError, match=r"alerts_retention_days .* trail_days"):
         Settings(trail_days=60, alerts_retention_days=30)
+    # a retro alert's trail reaches TRAIL_DAYS back from a crossing RETRO_WINDOW_H old
+    with pytest.raises(ValidationError, match=r"alerts_retention_days \(30\) .* retro_window_h"):
+        Settings(trail_days=30, retro_window_h=72, alerts_retention_days=30)
+    assert (
+        Settings(trail_days=30, retro_window_h=72, alerts_retention_days=33).alerts_retention_h
+        == 33 * 24
+    )
     assert Settings(retro_window_h=96, crossings_retention_h=96).crossings_retention_h == 96
 
 
@@ -41,9 +48,12 @@ def test_each_topic_is_created_to_keep_what_it_is_for() -> None:
     assert specs[s.topic_alerts] == {"retention.ms": str(45 * DAY_MS)}
     assert specs[s.topic_dispositions] == {"retention.ms": str(FOREVER)}
     assert specs[s.topic_watchlist] == {"cleanup.policy": "compact"}
-    # unset, alerts are kept as long as the trails reach back: no longer read at each start
-    unset = topic_specs(Settings(trail_days=14))
-    assert unset[s.topic_alerts] == {"retention.ms": str(14 * DAY_MS)}
+    # unset, alerts are kept as long as the trails reach back (a retro alert's from a
+    # crossing RETRO_WINDOW_H old): no longer read at each start
+    unset = topic_specs(Settings(trail_days=14, retro_window_h=72))
+    assert unset[s.topic_alerts] == {"retention.ms": str(17 * DAY_MS)}
+    no_hunt = topic_specs(Settings(trail_days=14, retro_window_h=0))
+    assert no_hunt[s.topic_alerts] == {"retention.ms": str(14 * DAY_MS)}
     # what it creates meets what the worker needs of it
     for topic, (need, _) in retention_needs(s).items():
         kept = int(specs[topic]["retention.ms"])
@@ -65,8 +75,8 @@ def test_short_retention_names_each_topic_that_keeps_too_little() -> None:
     assert len(problems) == 2
     alerts, dispositions = problems
     assert alerts.startswith(f"topic {s.topic_alerts} keeps records 7 days")
-    assert "needs 30 days" in alerts and "TRAIL_DAYS" in alerts
-    assert f"--entity-name {s.topic_alerts} --add-config retention.ms={30 * DAY_MS}" in alerts
+    assert "needs 33 days" in alerts and "TRAIL_DAYS" in alerts and "RETRO_WINDOW_H" in alerts
+    assert f"--entity-name {s.topic_alerts} --add-config retention.ms={33 * DAY_MS}" in alerts
     assert dispositions.startswith(f"topic {s.topic_dispositions} keeps records 365 days")
     assert "needs forever" in dispositions and "retention.ms=-1" in dispositions
     # kept forever, or at least as long as needed: nothing to say
