@@ -54,10 +54,10 @@ def main(argv: list[str] | None = None) -> None:
     a = p.parse_args(argv)
     before = gc.get_threshold()  # (loading sets the worker's; each round sets its own)
     try:
-        matcher, sample = warmed(a.entries, 8, random.Random(7))
+        watchlist, sample = warmed(a.entries, 8, random.Random(7))
         thresholds = {"CPython's": CPYTHON, "steady": STEADY_THRESHOLDS}
         with CollectorClock() as clock:
-            _rounds(a, CrossingPipeline(matcher), sample, thresholds, clock)
+            _rounds(a, CrossingPipeline(watchlist), sample, thresholds, clock)
     finally:
         gc.set_threshold(*before)
 

@@ -135,7 +135,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     p.add_argument("--seed", type=int, default=7)
     a = p.parse_args(argv)
     rng = random.Random(a.seed)
-    matcher, sample = warmed(a.entries, a.seed + 1, rng)
+    watchlist, sample = warmed(a.entries, a.seed + 1, rng)
+    matcher = watchlist.matcher
     travellers = [
         CrossingEvent.model_validate_json(c.value).traveller
         for c in crossings(a.crossings, sample, 0.05, rng)

@@ -21,13 +21,12 @@ import time
 from typing import Any
 
 from bench.pipeline_data import ListedFactory, crossings
-from matchers import Matcher
 from matchers.score import prepare
 from streams.events import CrossingEvent
 from streams.heap import HeapSettler
 from streams.pipeline import CrossingPipeline, Incoming
 from streams.watchlist_feed import LOADING_SETTLE_EVERY
-from watchlists import WatchlistEntry
+from watchlists import Watchlist, WatchlistEntry
 
 
 def _rss_mb() -> float:
@@ -40,39 +39,40 @@ def listed_records(entries: int, seed: int) -> list[bytes]:
     return [json.dumps(factory.entry(i), ensure_ascii=False).encode() for i in range(entries)]
 
 
-def load(raw: list[bytes]) -> tuple[Matcher, float, float]:
-    """An index built as the worker's feed builds it: each record validated and upserted,
-    the heap settled as it grows and once loaded (`streams.heap`); and the seconds spent
-    validating and upserting."""
-    matcher = Matcher()
+def load(raw: list[bytes]) -> tuple[Watchlist, float, float]:
+    """A watchlist built as the worker's feed builds it: each record validated and upserted
+    with its JSON, the heap settled as it grows and once loaded (`streams.heap`); and the
+    seconds spent validating and upserting."""
+    watchlist = Watchlist()
     heap = HeapSettler(LOADING_SETTLE_EVERY)
     validate_s = upsert_s = 0.0
     for value in raw:
         t0 = time.perf_counter()
         entry = WatchlistEntry.model_validate_json(value)
         t1 = time.perf_counter()
-        matcher.upsert(entry)
+        watchlist.upsert(entry, value)
         heap.changed(1)
         validate_s += t1 - t0
         upsert_s += time.perf_counter() - t1
     heap.loaded()
-    return matcher, validate_s, upsert_s
+    return watchlist, validate_s, upsert_s
 
 
-def warmed(entries: int, seed: int, rng: random.Random) -> tuple[Matcher, list[dict[str, Any]]]:
-    """The benchmark's index built (`load`) and warmed as a worker's, and up to 5,000 of its
-    entries drawn with `rng`, for `pipeline_data.crossings` to make listed travellers of."""
+def warmed(entries: int, seed: int, rng: random.Random) -> tuple[Watchlist, list[dict[str, Any]]]:
+    """The benchmark's watchlist built (`load`) and its index warmed as a worker's, and up to
+    5,000 of its entries drawn with `rng`, for `pipeline_data.crossings` to make listed
+    travellers of."""
     raw = listed_records(entries, seed)
-    matcher, _, _ = load(raw)
-    matcher.warm()
-    return matcher, [json.loads(v) for v in rng.sample(raw, min(len(raw), 5_000))]
+    watchlist, _, _ = load(raw)
+    watchlist.matcher.warm()
+    return watchlist, [json.loads(v) for v in rng.sample(raw, min(len(raw), 5_000))]
 
 
 def measure(entries: int, count: int, share: float, seed: int, profile: bool) -> dict[str, Any]:
     rng = random.Random(seed)
     raw = listed_records(entries, seed + 1)
     rss_before = _rss_mb()
-    matcher, validate_s, upsert_s = load(raw)
+    watchlist, validate_s, upsert_s = load(raw)
     index_mb = _rss_mb() - rss_before
     sample = [json.loads(v) for v in rng.sample(raw, min(len(raw), 5_000))]
     del raw
@@ -86,8 +86,8 @@ def measure(entries: int, count: int, share: float, seed: int, profile: bool) ->
         t0 = time.perf_counter()
         event = CrossingEvent.model_validate_json(incoming.value or b"")
         decode.append(time.perf_counter() - t0)
-        candidates.append(len(matcher.candidates(prepare(event.traveller))))
-    pipeline = CrossingPipeline(matcher)
+        candidates.append(len(watchlist.matcher.candidates(prepare(event.traveller))))
+    pipeline = CrossingPipeline(watchlist)
     profiler: Any = None
     if profile:
         from pyinstrument import Profiler

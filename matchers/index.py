@@ -451,14 +451,15 @@ class _FiledName:
 @pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class _Filed:
-    entry: Listed
     prepared: Prepared
     names: tuple[int, ...]
     documents: frozenset[str]
 
 
 class Matcher:
-    """Holds listed identities by entry id; `match` returns the hits, best first."""
+    """Files listed identities by entry id; `match` returns the hits, best first. The
+    entries themselves stay with the caller (`watchlists.Watchlist` keeps a worker's): an
+    alert names its entry by id, and the index needs only what it read of each identity."""
 
     def __init__(self, entries: Iterable[Listed] = (), threshold: float = DEFAULT_THRESHOLD):
         self.threshold = threshold
@@ -737,7 +738,7 @@ class Matcher:
         documents = prepared.documents  # the shared empty set for most entries
         if documents:
             documents = documents | prepared.documents_ocr
-        filed = _Filed(entry, prepared, names, documents)
+        filed = _Filed(prepared, names, documents)
         self._filed[eid] = filed
         for doc in filed.documents:
             self._documents.setdefault(doc, set()).add(eid)
@@ -789,11 +790,6 @@ class Matcher:
         self._query_cache.clear()
         self._name_matches.clear()
         self._name_worths.clear()
-
-    def get(self, entry_id: str) -> Listed | None:
-        """The entry with this id, if held."""
-        filed = self._filed.get(entry_id)
-        return filed.entry if filed is not None else None
 
     # -- retrieval ----------------------------------------------------------------------------
 

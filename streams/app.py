@@ -24,7 +24,6 @@ from aiokafka.structs import ConsumerRecord
 from pydantic import ValidationError
 
 from config import Settings
-from matchers import Matcher
 from matchers.transliterate import warm
 from streams.alert_history import AlertHistory
 from streams.events import Alert, DeadLetter, Disposition
@@ -35,7 +34,7 @@ from streams.metrics import WorkerMetrics
 from streams.pipeline import CrossingPipeline, Incoming, Outcome
 from streams.retro import RetroHunter
 from streams.watchlist_feed import FeedState, WatchlistFeed
-from watchlists import WatchlistEntry
+from watchlists import Watchlist, WatchlistEntry
 from watchlists.dissemination import recipients
 
 log = logging.getLogger(__name__)
@@ -131,19 +130,19 @@ class Worker:
     def __init__(
         self,
         settings: Settings,
-        matcher: Matcher | None = None,
+        watchlist: Watchlist | None = None,
         resume: FeedState | None = None,
         metrics: WorkerMetrics | None = None,
     ) -> None:
-        """`matcher` and `resume`: an index loaded from a snapshot and where its feed stands
-        (`streams.snapshot`); without them, an empty index fed from the topic's start.
+        """`watchlist` and `resume`: a watchlist loaded from a snapshot and where its feed
+        stands (`streams.snapshot`); without them, an empty one fed from the topic's start.
         `metrics`: served already (while the snapshot loaded)."""
         self.settings = settings
-        self.matcher = matcher or Matcher(threshold=settings.alert_threshold)
+        self.watchlist = watchlist or Watchlist(threshold=settings.alert_threshold)
         self.metrics = metrics or WorkerMetrics()
         self.feed = WatchlistFeed(
             settings,
-            self.matcher,
+            self.watchlist,
             on_change=self._watchlist_changed,
             on_entries_changed=self._entries_changed,
             resume=resume,
@@ -158,7 +157,7 @@ class Worker:
             name="alert history",
         )
         self.pipeline = CrossingPipeline(
-            self.matcher, max_message_bytes=settings.max_message_bytes, history=self.history
+            self.watchlist, max_message_bytes=settings.max_message_bytes, history=self.history
         )
         self.hunter = RetroHunter(
             settings,
@@ -209,7 +208,7 @@ class Worker:
                 await compiling.finish(timeout_s=_COMPILE_TIMEOUT_S)
             finally:
                 compiling.stop()  # (stopped while loading: not left behind)
-            self.matcher.warm()
+            self.watchlist.matcher.warm()
             self.metrics.ready.set(1)
             batches = stream.take_events(s.batch_size, within=s.batch_within_s)  # type: ignore[attr-defined]
             async for events in batches:

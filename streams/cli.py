@@ -56,7 +56,7 @@ def worker() -> None:
         bw = Worker(settings, metrics=metrics)
     else:
         metrics.snapshot_written.set(loaded.header.written_at)
-        bw = Worker(settings, loaded.matcher, loaded.header.feed, metrics=metrics)
+        bw = Worker(settings, loaded.watchlist, loaded.header.feed, metrics=metrics)
     FaustWorker(bw.app, loglevel=settings.log_level.lower(), quiet=True).execute_from_commandline()
 
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from matchers import Hit, Matcher, MatchStats
+from matchers import Hit, MatchStats
 from streams.alert_history import AlertHistory
 from streams.events import Alert, CrossingEvent, DeadLetter, Disposition, alert_id_for
-from watchlists import WatchlistEntry
+from watchlists import Watchlist, WatchlistEntry
 
 UTC = dt.UTC
 
@@ -75,16 +75,16 @@ def field_errors(exc: ValidationError) -> list[dict[str, str]]:
 
 
 class CrossingPipeline:
-    """Validates crossings and matches them against the watchlist index."""
+    """Validates crossings and matches them against the watchlist."""
 
     def __init__(
         self,
-        matcher: Matcher,
+        watchlist: Watchlist,
         *,
         max_message_bytes: int = 1_048_576,
         history: AlertHistory | None = None,
     ) -> None:
-        self.matcher = matcher
+        self.watchlist = watchlist
         self.max_message_bytes = max_message_bytes
         self.history = history
 
@@ -146,8 +146,8 @@ class CrossingPipeline:
         for hit in hits:
             if only is not None and hit.entry_id not in only:
                 continue
-            entry = self.matcher.get(hit.entry_id)
-            if not isinstance(entry, WatchlistEntry) or not in_force(entry, day):
+            entry = self.watchlist.get(hit.entry_id)
+            if entry is None or not in_force(entry, day):
                 continue
             alerts.append(
                 Alert(
@@ -202,7 +202,7 @@ class CrossingPipeline:
                 try:
                     started = time.perf_counter()
                     stats = MatchStats()
-                    hits = self.matcher.match(outcome.crossing.traveller, stats)
+                    hits = self.watchlist.match(outcome.crossing.traveller, stats)
                     outcome.match_seconds = time.perf_counter() - started
                     outcome.candidates = stats.scored
                     outcome.alerts = self.alerts_for(outcome.crossing, incoming, hits, retro, only)

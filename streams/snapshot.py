@@ -1,12 +1,13 @@
-"""A worker's index saved to disk, so that a worker starts from it instead of reading and
-filing the whole watchlist topic again.
+"""A worker's watchlist saved to disk, so that a worker starts from it instead of reading
+and filing the whole watchlist topic again.
 
-The index is state derived from the compacted `watchlist` topic, as a Kafka Streams store
-is from its changelog. Building it files every entry (1,000,000 entries: about two minutes
-on a slow machine); loading it back takes a quarter of that. A snapshot is the built matcher
-and where its feed stood in the topic (`FeedState`); a worker loads it and reads the topic
-on from those offsets, so it misses nothing written since. `borderwatch snapshot` writes
-one, starting from the last if it can: run it on a schedule, beside the workers.
+The index is state derived from the compacted `watchlist` topic, as a Kafka Streams store is
+from its changelog. Building it files every entry (1,000,000 entries: about two minutes on a
+slow machine); loading it back takes a quarter of that. A snapshot is the built watchlist
+(`watchlists.Watchlist`: the entries and their index) and where its feed stood in the topic
+(`FeedState`); a worker loads it and reads the topic on from those offsets, so it misses
+nothing written since. `borderwatch snapshot` writes one, starting from the last if it can:
+run it on a schedule, beside the workers.
 
 A snapshot is refused, and the topic read from its start as without one, unless it can be
 trusted to be the same list:
@@ -19,7 +20,7 @@ trusted to be the same list:
   truncated topic has other records there, or none).
 
 The file is a line of JSON (the header, checked before anything else is read), then the
-matcher pickled. A pickle runs code as it loads: the file is written 0600, and one that
+watchlist pickled. A pickle runs code as it loads: the file is written 0600, and one that
 others may write, or that another user owns, is refused. Keep it in a directory only
 borderwatch may write.
 """
@@ -49,10 +50,10 @@ from pydantic import BaseModel, ValidationError
 import matchers
 import watchlists
 from config import Settings
-from matchers import Matcher
 from streams.follower import record_digest
 from streams.kafka import consumer
 from streams.watchlist_feed import FeedState, WatchlistFeed
+from watchlists import Watchlist
 
 log = logging.getLogger(__name__)
 
@@ -76,15 +77,15 @@ class Header(BaseModel):
 
 @dataclass
 class Loaded:
-    """A snapshot read back: its matcher and where its feed stood."""
+    """A snapshot read back: its watchlist and where its feed stood."""
 
-    matcher: Matcher
+    watchlist: Watchlist
     header: Header
 
 
 def fingerprint() -> str:
     """The code whose objects a snapshot holds: the sources of `matchers` and `watchlists`
-    (the matcher, its entries), and the versions of Python, numpy and pydantic."""
+    (the index, the entries), and the versions of Python, numpy and pydantic."""
     digest = hashlib.sha256()
     for package in (matchers, watchlists):
         root = Path(package.__file__ or "").parent
@@ -96,16 +97,16 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-def write(path: Path, matcher: Matcher, state: FeedState, settings: Settings) -> Header:
-    """Write a snapshot of `matcher` and its feed's `state` to `path`, whole or not at all
+def write(path: Path, watchlist: Watchlist, state: FeedState, settings: Settings) -> Header:
+    """Write a snapshot of `watchlist` and its feed's `state` to `path`, whole or not at all
     (a file beside it, renamed over it once written and synced)."""
     header = Header(
         format=FORMAT,
         fingerprint=fingerprint(),
         topic=settings.topic_watchlist,
-        threshold=matcher.threshold,
+        threshold=watchlist.threshold,
         written_at=time.time(),
-        entries=len(matcher),
+        entries=len(watchlist),
         feed=state,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -113,7 +114,7 @@ def write(path: Path, matcher: Matcher, state: FeedState, settings: Settings) ->
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(header.model_dump_json().encode() + b"\n")
-            pickle.dump(matcher, out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(watchlist, out, protocol=pickle.HIGHEST_PROTOCOL)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, path)
@@ -143,25 +144,25 @@ def load(settings: Settings, path: Path | None = None) -> Loaded | None:
             _check_current(header, settings)
             _check_topic(header, settings)
             started = time.perf_counter()
-            matcher = _unpickle(f)
+            watchlist = _unpickle(f)
     except FileNotFoundError:
         log.info("no snapshot at %s yet: reading the whole watchlist", path)
         return None
     except (_Refused, OSError) as exc:  # (OSError: a directory, a file it may not read)
         log.warning("snapshot %s not used: %s; reading the whole watchlist", path, exc)
         return None
-    if not isinstance(matcher, Matcher) or len(matcher) != header.entries:
+    if not isinstance(watchlist, Watchlist) or len(watchlist) != header.entries:
         log.warning("snapshot %s not used: it does not hold its %d entries", path, header.entries)
         return None
     log.info(
-        "index of %d entries loaded from snapshot %s (%.1f h old) in %.1f s; reading the "
+        "watchlist of %d entries loaded from snapshot %s (%.1f h old) in %.1f s; reading the "
         "watchlist on from its offsets",
         header.entries,
         path,
         (time.time() - header.written_at) / 3600,
         time.perf_counter() - started,
     )
-    return Loaded(matcher, header)
+    return Loaded(watchlist, header)
 
 
 class _Refused(Exception):
@@ -235,7 +236,7 @@ def _check_topic(header: Header, settings: Settings) -> None:
 
 
 def _unpickle(f: BinaryIO) -> object:
-    """The pickled matcher. The collector is off meanwhile (it would walk the growing heap
+    """The pickled watchlist. The collector is off meanwhile (it would walk the growing heap
     again and again), and what was loaded is then frozen out of its way, as the feed
     freezes what it files (`streams.heap`: the index holds no cycles); left to it, the
     first full collection walked the whole index (1,000,000 entries: 11.5 s)."""
@@ -252,10 +253,10 @@ def _unpickle(f: BinaryIO) -> object:
             gc.enable()
 
 
-async def _caught_up(settings: Settings, start: Loaded | None) -> tuple[Matcher, FeedState]:
-    """A matcher fed from the topic (from `start`'s offsets, if given) until caught up."""
-    matcher = start.matcher if start else Matcher(threshold=settings.alert_threshold)
-    feed = WatchlistFeed(settings, matcher, resume=start.header.feed if start else None)
+async def _caught_up(settings: Settings, start: Loaded | None) -> tuple[Watchlist, FeedState]:
+    """A watchlist fed from the topic (from `start`'s offsets, if given) until caught up."""
+    watchlist = start.watchlist if start else Watchlist(threshold=settings.alert_threshold)
+    feed = WatchlistFeed(settings, watchlist, resume=start.header.feed if start else None)
     running = asyncio.create_task(feed.run())
     ready = asyncio.create_task(feed.ready.wait())
     await asyncio.wait({running, ready}, return_when=asyncio.FIRST_COMPLETED)
@@ -265,13 +266,13 @@ async def _caught_up(settings: Settings, start: Loaded | None) -> tuple[Matcher,
     running.cancel()  # (at an await: between two batches, never within one)
     with contextlib.suppress(asyncio.CancelledError):
         await running
-    return matcher, feed.state()
+    return watchlist, feed.state()
 
 
 def snapshot(settings: Settings, path: Path) -> tuple[Header, bool]:
     """Read the watchlist topic into an index, from the snapshot at `path` if it can be
     used, and write the index there; its header, and whether the old snapshot was used."""
     start = load(settings, path)
-    matcher, state = asyncio.run(_caught_up(settings, start))
-    matcher.warm()  # (its large postings split: the workers loading it need not)
-    return write(path, matcher, state, settings), start is not None
+    watchlist, state = asyncio.run(_caught_up(settings, start))
+    watchlist.matcher.warm()  # (its large postings split: the workers loading it need not)
+    return write(path, watchlist, state, settings), start is not None

@@ -1,4 +1,4 @@
-"""Feeds the whole `watchlist` topic into this worker's matcher, and says when it is ready.
+"""Feeds the whole `watchlist` topic into this worker's watchlist, and says when it is ready.
 
 Every worker holds every entry, so the feed follows all partitions without a consumer group
 (Faust's GlobalTable loops in recovery with several workers; see `streams.follower`). The
@@ -17,10 +17,9 @@ from aiokafka.structs import ConsumerRecord
 from pydantic import ValidationError
 
 from config import Settings
-from matchers import Matcher
 from streams.follower import TopicFollower
 from streams.heap import HeapSettler
-from watchlists import WatchlistEntry
+from watchlists import Watchlist, WatchlistEntry
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +32,7 @@ LOADING_SETTLE_EVERY = 1_000
 
 @dataclass
 class FeedState:
-    """What a feed has read besides its matcher: where it stands in the topic, by
+    """What a feed has read besides its watchlist: where it stands in the topic, by
     partition (the offset after the last record applied, and that record's digest:
     `follower.record_digest`), and its counts."""
 
@@ -44,22 +43,22 @@ class FeedState:
 
 
 class WatchlistFeed:
-    """Applies watchlist upserts (key = entry id) and deletes (null value) to a matcher.
+    """Applies watchlist upserts (key = entry id) and deletes (null value) to a watchlist.
 
-    `resume`: the state the matcher was saved with (`streams.snapshot`); the feed reads on
-    from its offsets. Without it, the matcher is empty and the topic is read from the start.
+    `resume`: the state the watchlist was saved with (`streams.snapshot`); the feed reads on
+    from its offsets. Without it, the watchlist is empty and the topic is read from the start.
     """
 
     def __init__(
         self,
         settings: Settings,
-        matcher: Matcher,
+        watchlist: Watchlist,
         on_change: Callable[[WatchlistFeed], None] | None = None,
         on_entries_changed: Callable[[list[WatchlistEntry]], Awaitable[None]] | None = None,
         resume: FeedState | None = None,
     ) -> None:
         self.settings = settings
-        self.matcher = matcher
+        self.watchlist = watchlist
         resume = resume or FeedState()
         topic = settings.topic_watchlist
         self.follower = TopicFollower(
@@ -82,7 +81,7 @@ class WatchlistFeed:
         self._settled_when_ready = False
 
     def apply(self, key: bytes | None, value: bytes | None, where: str) -> None:
-        """Apply one record of the watchlist topic to the matcher."""
+        """Apply one record of the watchlist topic to the watchlist."""
         if key is None:
             self.rejected += 1
             log.warning("watchlist record %s has no key (the entry id); skipped", where)
@@ -90,7 +89,7 @@ class WatchlistFeed:
         entry_id = key.decode("utf-8", "replace")
         if value is None:
             self._forget(entry_id)
-            self.matcher.remove(entry_id)
+            self.watchlist.remove(entry_id)
             return
         try:
             entry = WatchlistEntry.model_validate_json(value)
@@ -107,17 +106,17 @@ class WatchlistFeed:
                 "watchlist record %s: key %s differs from entry_id; skipped", where, entry_id
             )
             return
-        previous = self.matcher.get(entry_id)
-        if isinstance(previous, WatchlistEntry):  # (as `_forget`, without a second look-up)
+        previous = self.watchlist.get(entry_id)
+        if previous is not None:  # (as `_forget`, without a second look-up)
             self.entries_by_list[previous.list_id] -= 1
-        self.matcher.upsert(entry)
+        self.watchlist.upsert(entry, value)
         if self.ready.is_set() and previous != entry:
             self._changed[entry_id] = entry  # new or changed after start-up: retro-hunt it
         self.entries_by_list[entry.list_id] = self.entries_by_list.get(entry.list_id, 0) + 1
 
     def _forget(self, entry_id: str) -> None:
-        old = self.matcher.get(entry_id)
-        if isinstance(old, WatchlistEntry):
+        old = self.watchlist.get(entry_id)
+        if old is not None:
             self.entries_by_list[old.list_id] -= 1
 
     def _apply_records(self, tp: TopicPartition, records: Sequence[ConsumerRecord]) -> None:
@@ -138,7 +137,7 @@ class WatchlistFeed:
                 await self._on_entries_changed(changed)
 
     def state(self) -> FeedState:
-        """Where the feed stands now (between batches, the matcher's state to the record)."""
+        """Where the feed stands now (between batches, the watchlist's state to the record)."""
         return FeedState(
             offsets={tp.partition: o for tp, o in self.follower.applied.items()},
             last={tp.partition: d for tp, d in self.follower.last.items()},

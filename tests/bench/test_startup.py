@@ -39,4 +39,4 @@ def test_a_small_run_starts_from_a_snapshot_and_writes_it_again(
     assert "afresh" in report.snapshots[0].output
     assert "from the last one" in report.snapshots[1].output
     (log,) = tmp_path.glob("*-from-snapshot.log")
-    assert "index of 1500 entries loaded from snapshot" in log.read_text()
+    assert "watchlist of 1500 entries loaded from snapshot" in log.read_text()

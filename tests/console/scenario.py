@@ -16,13 +16,12 @@ from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 from config import Settings
-from matchers import Matcher
 from streams.alert_history import AlertHistory
 from streams.events import Alert
 from streams.kafka import client_options, producing
 from streams.pipeline import CrossingPipeline, Incoming
 from tests.support import crossing, entry
-from watchlists import WatchlistEntry
+from watchlists import Watchlist, WatchlistEntry
 from watchlists.dissemination import recipients
 
 PARK_DOC = {"number": "M48213307", "kind": "passport", "country": "KOR"}
@@ -128,7 +127,7 @@ CROSSINGS = [
 def journey(*extra: dict[str, Any]) -> dict[str, Alert]:
     """The alerts of CROSSINGS (then `extra` crossings), by event id, as the worker makes them."""
     listed = [WatchlistEntry.model_validate_json(json.dumps(e)) for e in ENTRIES]
-    pipeline = CrossingPipeline(Matcher(listed), history=AlertHistory(trail_days=30))
+    pipeline = CrossingPipeline(Watchlist(listed), history=AlertHistory(trail_days=30))
     alerts: dict[str, Alert] = {}
     for offset, event in enumerate([*CROSSINGS, *extra]):
         raw = json.dumps(event, ensure_ascii=False).encode()

@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from config import Settings
-from matchers import Matcher
 from streams.events import CrossingEvent
 from streams.pipeline import CrossingPipeline, Incoming
 from streams.watchlist_feed import WatchlistFeed
@@ -22,7 +21,7 @@ from tests.reliability.hostile import (
     valid_crossing,
     valid_entry,
 )
-from watchlists import WatchlistEntry
+from watchlists import Watchlist, WatchlistEntry
 
 FUZZ = settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,
@@ -33,7 +32,7 @@ LISTED = WatchlistEntry.model_validate_json(json.dumps(valid_entry("FUZZ:0001", 
 
 
 def pipeline(max_message_bytes: int = 1_048_576) -> CrossingPipeline:
-    return CrossingPipeline(Matcher([LISTED]), max_message_bytes=max_message_bytes)
+    return CrossingPipeline(Watchlist([LISTED]), max_message_bytes=max_message_bytes)
 
 
 def check_outcome(raw: bytes | None, pipe: CrossingPipeline) -> None:
@@ -82,7 +81,7 @@ def test_hostile_names_of_a_listed_traveller_never_raise(prefix: str, suffix: st
 
 
 def feed() -> WatchlistFeed:
-    return WatchlistFeed(Settings(), Matcher())
+    return WatchlistFeed(Settings(), Watchlist())
 
 
 @FUZZ
@@ -91,7 +90,7 @@ def test_no_watchlist_record_raises(key: bytes | None, value: bytes | None) -> N
     f = feed()
     f.apply(key, value, "watchlist[0]@1")
     assert f.rejected in (0, 1)
-    assert sum(f.entries_by_list.values()) == len(f.matcher)
+    assert sum(f.entries_by_list.values()) == len(f.watchlist)
 
 
 @FUZZ
@@ -102,11 +101,11 @@ def test_hostile_names_on_the_watchlist_are_held_or_refused(name: str) -> None:
     raw = json.dumps(valid_entry("FUZZ:0002", name)).encode()
     f.apply(b"FUZZ:0002", raw, "watchlist[0]@2")
     if f.rejected:
-        assert len(f.matcher) == 0
+        assert len(f.watchlist) == 0
     else:
-        entry = f.matcher.get("FUZZ:0002")
+        entry = f.watchlist.get("FUZZ:0002")
         assert isinstance(entry, WatchlistEntry)
-        f.matcher.match(entry.identity)  # the listed identity can be screened
+        f.watchlist.match(entry.identity)  # the listed identity can be screened
 
 
 ops = st.lists(
@@ -136,7 +135,7 @@ def test_watchlist_counts_follow_any_sequence_of_records(sequence: list[tuple[st
             doc = valid_entry(entry_id) | {"list_id": action}
             f.apply(entry_id.encode(), json.dumps(doc).encode(), "w")
             held[entry_id] = action
-    assert len(f.matcher) == len(held)
+    assert len(f.watchlist) == len(held)
     expected: dict[str, int] = {}
     for list_id in held.values():
         expected[list_id] = expected.get(list_id, 0) + 1

@@ -10,12 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from config import Settings
-from matchers import Matcher
 from streams.cli import cli
 from streams.kafka import ensure_topics, producing
 from streams.pipeline import CrossingPipeline, Incoming
 from tests.support import count_at_least, crossing, entry, read_topic
-from watchlists import WatchlistEntry
+from watchlists import Watchlist, WatchlistEntry
 
 
 def run(settings: Settings, *args: str) -> str:
@@ -89,7 +88,7 @@ def test_alerts_tail_prints_and_filters(make_settings: Callable[..., Settings]) 
     listed = WatchlistEntry.model_validate_json(
         json.dumps(entry("ASEANAPOL:0001", ["Nguyễn Văn Ân"], birth_dates=["1985-03-12"]))
     )
-    pipeline = CrossingPipeline(Matcher([listed]))
+    pipeline = CrossingPipeline(Watchlist([listed]))
     raw = json.dumps(crossing("t-1", ["NGUYEN VAN AN"], birth_dates=["1985-03-12"])).encode()
     [outcome] = pipeline.process([Incoming(value=raw, topic="x", partition=0, offset=0)])
     [alert] = outcome.alerts

@@ -12,10 +12,10 @@ from aiokafka import TopicPartition
 from aiokafka.structs import ConsumerRecord
 
 from config import Settings
-from matchers import Matcher
 from streams.heap import SETTLE_EVERY, STEADY_THRESHOLDS, HeapSettler
 from streams.watchlist_feed import WatchlistFeed
 from tests.reliability.hostile import valid_entry
+from watchlists import Watchlist
 
 
 @pytest.fixture(autouse=True)
@@ -46,13 +46,13 @@ def _record(offset: int, entry_id: str) -> ConsumerRecord[bytes, bytes]:
 
 
 def test_the_feed_freezes_what_it_loaded_and_again_once_ready() -> None:
-    feed = WatchlistFeed(Settings(), Matcher())
+    feed = WatchlistFeed(Settings(), Watchlist())
     feed.heap.every = 2
     feed._apply_records(TopicPartition("w", 0), [_record(0, "T:1")])
     assert gc.get_freeze_count() == 0
     feed._apply_records(TopicPartition("w", 0), [_record(1, "T:2")])
     assert gc.get_freeze_count() > 0
-    assert len(feed.matcher) == 2
+    assert len(feed.watchlist) == 2
     gc.unfreeze()
     asyncio.run(feed._after_batch())
     assert gc.get_freeze_count() == 0  # not ready yet: nothing more

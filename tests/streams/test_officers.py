@@ -12,7 +12,6 @@ import pytest
 from click.testing import CliRunner
 
 from config import Settings
-from matchers import Matcher
 from streams.alert_history import AlertHistory
 from streams.cli import cli
 from streams.dispositions import disposition_for
@@ -20,7 +19,7 @@ from streams.events import Alert, Disposition, DispositionKind, Priority
 from streams.kafka import ensure_topics, producing
 from streams.pipeline import CrossingPipeline, Incoming
 from tests.support import WorkerProcess, count_at_least, crossing, entry, read_topic
-from watchlists import WatchlistEntry
+from watchlists import Watchlist, WatchlistEntry
 
 WANTED = entry("KNPA:0001", ["박성민", "Park Sung-min"], birth_dates=["1988-07-02"])
 
@@ -40,7 +39,7 @@ def at(event_id: str, code: str, country: str, when: str, doc: str = "M48213307"
 def pipeline_for(*entries: dict[str, Any]) -> tuple[CrossingPipeline, AlertHistory]:
     history = AlertHistory(trail_days=30)
     listed = [WatchlistEntry.model_validate_json(json.dumps(e)) for e in entries]
-    return CrossingPipeline(Matcher(listed), history=history), history
+    return CrossingPipeline(Watchlist(listed), history=history), history
 
 
 def run_one(pipeline: CrossingPipeline, event: dict[str, Any]) -> Any:
@@ -76,7 +75,7 @@ def test_a_false_positive_suppresses_the_same_document_and_entry_version_only() 
     assert len(other_doc.alerts) == 1
 
     changed = WANTED | {"reason": "new warrant"}
-    pipeline.matcher.upsert(WatchlistEntry.model_validate_json(json.dumps(changed)))
+    pipeline.watchlist.upsert(WatchlistEntry.model_validate_json(json.dumps(changed)))
     after_change = run_one(pipeline, at("e4", "KH-POI", "KHM", "2026-11-22T08:00:00+07:00"))
     assert len(after_change.alerts) == 1 and after_change.suppressed == []
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from matchers import Matcher
 from streams.pipeline import CrossingPipeline, Incoming, in_force
 from tests.support import crossing, entry
-from watchlists import WatchlistEntry
+from watchlists import Watchlist, WatchlistEntry
 
 
 def listed(**extra: object) -> WatchlistEntry:
@@ -24,7 +23,7 @@ def incoming(event: dict[str, object] | bytes | None, offset: int = 7) -> Incomi
 
 
 def test_a_listed_traveller_raises_one_alert_with_its_explanation() -> None:
-    pipeline = CrossingPipeline(Matcher([listed()]))
+    pipeline = CrossingPipeline(Watchlist([listed()]))
     [outcome] = pipeline.process(
         [incoming(crossing("e-1", ["NGUYEN VAN AN"], birth_dates=["1985-03-12"]))]
     )
@@ -37,7 +36,7 @@ def test_a_listed_traveller_raises_one_alert_with_its_explanation() -> None:
 
 
 def test_an_unlisted_traveller_raises_nothing() -> None:
-    pipeline = CrossingPipeline(Matcher([listed()]))
+    pipeline = CrossingPipeline(Watchlist([listed()]))
     [outcome] = pipeline.process(
         [incoming(crossing("e-2", ["KIM MIN JUN"], birth_dates=["1990-01-01"]))]
     )
@@ -45,7 +44,7 @@ def test_an_unlisted_traveller_raises_nothing() -> None:
 
 
 def test_bad_records_become_dead_letters_naming_record_and_field() -> None:
-    pipeline = CrossingPipeline(Matcher([listed()]), max_message_bytes=2048)
+    pipeline = CrossingPipeline(Watchlist([listed()]), max_message_bytes=2048)
     outcomes = pipeline.process(
         [
             incoming(None, offset=1),
@@ -64,7 +63,7 @@ def test_bad_records_become_dead_letters_naming_record_and_field() -> None:
 
 
 def test_a_matcher_failure_dead_letters_the_crossing_instead_of_losing_it() -> None:
-    class Broken(Matcher):
+    class Broken(Watchlist):
         def match(self, identity):  # type: ignore[no-untyped-def]
             raise RuntimeError("bug")
 
@@ -78,7 +77,7 @@ def test_entries_alert_only_within_their_validity() -> None:
     assert not in_force(listed(valid_until="2026-11-21"), day)
     assert in_force(listed(valid_until="2026-11-22"), day)
     assert not in_force(listed(valid_from="2026-11-23"), day)
-    expired = CrossingPipeline(Matcher([listed(valid_until="2020-01-01")]))
+    expired = CrossingPipeline(Watchlist([listed(valid_until="2020-01-01")]))
     [outcome] = expired.process(
         [incoming(crossing("e-5", ["NGUYEN VAN AN"], birth_dates=["1985-03-12"]))]
     )

@@ -19,7 +19,7 @@ from aiokafka.errors import OffsetOutOfRangeError
 from click.testing import CliRunner
 
 from config import Settings
-from matchers import Identity, Matcher
+from matchers import Identity
 from streams.cli import cli
 from streams.events import Alert
 from streams.follower import TopicFollower
@@ -35,7 +35,7 @@ from tests.support import (
     publish_watchlist,
     read_topic,
 )
-from watchlists import WatchlistEntry
+from watchlists import Watchlist, WatchlistEntry
 from watchlists import load as load_list
 from watchlists.loaders import packaged_un_list
 
@@ -56,9 +56,9 @@ def travellers() -> list[Identity]:
     ]
 
 
-def hits(matcher: Matcher) -> list[list[tuple[str, float, str]]]:
+def hits(watchlist: Watchlist) -> list[list[tuple[str, float, str]]]:
     return [
-        [(h.entry_id, round(h.score, 9), h.explanation) for h in matcher.match(t)]
+        [(h.entry_id, round(h.score, 9), h.explanation) for h in watchlist.match(t)]
         for t in travellers()
     ]
 
@@ -89,10 +89,10 @@ def test_a_snapshot_matches_as_the_list_it_was_built_from(written: tuple[Setting
     settings, path = written
     loaded = load(settings)
     assert loaded is not None
-    fresh = Matcher(UN, threshold=settings.alert_threshold)
+    fresh = Watchlist(UN, threshold=settings.alert_threshold)
     expected = hits(fresh)
     assert sum(map(len, expected)) >= len(travellers())  # (each finds at least himself)
-    assert hits(loaded.matcher) == expected
+    assert hits(loaded.watchlist) == expected
     header = loaded.header
     assert sum(header.feed.offsets.values()) == len(UN)  # every record read, none twice
     assert set(header.feed.last) == set(header.feed.offsets)
@@ -121,9 +121,9 @@ def test_a_snapshot_is_written_again_from_the_last_one(
     assert header.feed.entries_by_list == {"UN": len(UN) - 1, "NAT": 1}
     loaded = load(settings)
     assert loaded is not None
-    assert gone.entry_id not in loaded.matcher
-    assert loaded.matcher.get(changed.entry_id) == changed
-    assert [h.entry_id for h in loaded.matcher.match(Identity(names=["THANAKORN SRISUK"]))] == [
+    assert gone.entry_id not in loaded.watchlist
+    assert loaded.watchlist.get(changed.entry_id) == changed
+    assert [h.entry_id for h in loaded.watchlist.match(Identity(names=["THANAKORN SRISUK"]))] == [
         "NAT:NEW"
     ]
 
@@ -214,7 +214,7 @@ def test_a_worker_starts_from_a_snapshot_and_reads_on_from_its_offsets(
     added = entry("NAT:NEW", ["Thanakorn Srisuk"], birth_dates=["1990-01-15"])
     publish_watchlist(settings, ("NAT:GONE", None), ("NAT:NEW", added))
     worker = start_worker(settings).wait_ready()
-    assert "index of 2 entries loaded from snapshot" in worker.log_path.read_text()
+    assert "watchlist of 2 entries loaded from snapshot" in worker.log_path.read_text()
     metrics = worker.metrics()
     assert metrics.get('borderwatch_watchlist_entries{list_id="NAT"}') == 2.0
     assert settings.snapshot_path is not None

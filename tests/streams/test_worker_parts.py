@@ -104,11 +104,10 @@ def test_a_worker_reads_back_only_the_alerts_others_produced() -> None:
     from aiokafka import TopicPartition
     from aiokafka.structs import ConsumerRecord
 
-    from matchers import Matcher
     from streams.app import ORIGIN_HEADER
     from streams.pipeline import CrossingPipeline, Incoming
     from tests.support import crossing, entry
-    from watchlists import WatchlistEntry
+    from watchlists import Watchlist, WatchlistEntry
 
     listed = WatchlistEntry.model_validate_json(
         json.dumps(entry("KNPA:0001", ["Park Sung-min"], birth_dates=["1988-07-02"]))
@@ -116,7 +115,7 @@ def test_a_worker_reads_back_only_the_alerts_others_produced() -> None:
     alerts = []
     for n in range(4):
         event = crossing(f"e{n}", ["PARK SUNG MIN"], birth_dates=["1988-07-02"])
-        [outcome] = CrossingPipeline(Matcher([listed])).process(
+        [outcome] = CrossingPipeline(Watchlist([listed])).process(
             [Incoming(json.dumps(event).encode(), None, "c", 0, n)]
         )
         alerts += outcome.alerts
