@@ -3,7 +3,7 @@ and filing the whole watchlist topic again.
 
 The index is state derived from the compacted `watchlist` topic, as a Kafka Streams store is
 from its changelog. Building it files every entry (1,000,000 entries: about two minutes on a
-slow machine); loading it back takes a quarter of that. A snapshot is the built watchlist
+slow machine); loading it back takes a fifth of that. A snapshot is the built watchlist
 (`watchlists.Watchlist`: the entries and their index) and where its feed stood in the topic
 (`FeedState`); a worker loads it and reads the topic on from those offsets, so it misses
 nothing written since. `borderwatch snapshot` writes one, starting from the last if it can:
