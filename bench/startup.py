@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
+import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -48,12 +50,14 @@ class Start:
 
 @dataclass
 class Written:
-    """One run of `borderwatch snapshot`: wall seconds, and the file's size."""
+    """One run of `borderwatch snapshot`: wall seconds, the file's size, and the process's
+    peak RSS."""
 
     how: str
     seconds: float
     mb: float
     output: str
+    peak_mb: float
 
 
 @dataclass
@@ -106,7 +110,7 @@ class StartupBench:
         started = time.monotonic()
         process = start_command(settings, ["snapshot"], log, cwd=log.parent)
         try:
-            code = process.wait(timeout=self.pipeline.o.ready_timeout_s)
+            code, peak_mb = _wait_peak(process, self.pipeline.o.ready_timeout_s)
         finally:
             stop_process(process)
         seconds = time.monotonic() - started
@@ -114,7 +118,8 @@ class StartupBench:
         if code != 0:
             raise RuntimeError(f"borderwatch snapshot exited with {code}: {output[-3000:]}")
         found = re.findall(r"snapshot of .*", output)
-        return Written(how, seconds, self.snapshot_path.stat().st_size / 1e6, found[-1])
+        size_mb = self.snapshot_path.stat().st_size / 1e6
+        return Written(how, seconds, size_mb, found[-1], peak_mb)
 
     def change_list(self) -> dict[str, int]:
         """Publish the changes; the entries then expected by list."""
@@ -162,6 +167,20 @@ class StartupBench:
         return self.report
 
 
+def _wait_peak(process: subprocess.Popen[bytes], timeout_s: float) -> tuple[int, float]:
+    """Wait for `process` to end: its exit code, and its peak RSS in MB as the kernel
+    counted it (reaped with `os.wait4`: /proc no longer has an ended process)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            process.returncode = os.waitstatus_to_exitcode(status)
+            return process.returncode, usage.ru_maxrss / 1024
+        if time.monotonic() > deadline:
+            raise subprocess.TimeoutExpired(process.args, timeout_s)
+        time.sleep(0.2)
+
+
 def render(report: Report) -> str:
     lines = [
         f"start-up with {report.options['entries']:,} entries "
@@ -175,9 +194,9 @@ def render(report: Report) -> str:
             f"| {s.how} | {s.ready_s:.1f} s | {s.cpu_s:.1f} | {s.peak_mb:,.0f} MB | "
             f"{sum(s.entries.values()):,.0f} |"
         )
-    lines += ["", "| snapshot | wall | file |", "|---|---:|---:|"]
+    lines += ["", "| snapshot | wall | file | peak RSS |", "|---|---:|---:|---:|"]
     for w in report.snapshots:
-        lines.append(f"| {w.how} | {w.seconds:.1f} s | {w.mb:,.0f} MB |")
+        lines.append(f"| {w.how} | {w.seconds:.1f} s | {w.mb:,.0f} MB | {w.peak_mb:,.0f} MB |")
     return "\n".join(lines)
 
 

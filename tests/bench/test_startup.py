@@ -38,5 +38,7 @@ def test_a_small_run_starts_from_a_snapshot_and_writes_it_again(
     ]
     assert "afresh" in report.snapshots[0].output
     assert "from the last one" in report.snapshots[1].output
+    # the writer's peak, from the kernel: more than an idle interpreter, less than the machine
+    assert all(50 < w.peak_mb < 24_000 for w in report.snapshots), report.snapshots
     (log,) = tmp_path.glob("*-from-snapshot.log")
     assert "watchlist of 1500 entries loaded from snapshot" in log.read_text()
