@@ -316,13 +316,13 @@ def date_blocks(fids: Array, loose: Array, records: Array, pool: Array) -> tuple
     of each date short of a day (year alone), and ALWAYS for a name with an undated entry
     or an entry dated in several years (see `evidence.entry_blocks`). A name with more
     dates than its slots has them sorted in the pool, so each of its year blocks is written
-    once."""
+    once. Both in 32 bits: a block is under ON_DAY + 10**8, a name id under 2**31."""
     total = 0
     for f in fids:
         r = records[f]
         total += 1 + 2 * (r.dates[1] if r.flags & MANY else SLOTS)
-    codes = np.empty(total, dtype=np.int64)
-    ids = np.empty(total, dtype=np.int64)
+    codes = np.empty(total, dtype=np.int32)
+    ids = np.empty(total, dtype=np.int32)
     n = 0
     for i in range(len(fids)):
         f = fids[i]

@@ -224,6 +224,21 @@ def test_date_blocks_reach_every_name_the_dates_allow() -> None:
     assert "late" in _alerts_as_compare(m, entries, query)
 
 
+@pytest.mark.parametrize("born", ["1850-01-01", "2200-12-31"])
+def test_the_first_and_last_dates_the_model_takes_are_blocked_in_32_bits(born: str) -> None:
+    # The block store keeps (block, name id) pairs in 32 bits: the largest block, a full
+    # date of the last year an Identity takes, must survive it, and so must the first.
+    entries = [
+        Entry(f"d{k}", Identity(names=[name], birth_dates=[born if k % 2 else "1970-05-05"]))
+        for k, name in enumerate(_cases("zhakyp tursunbaev"))
+    ]
+    m = Matcher(entries)
+    query = Identity(names=["ZHAKYP TURSUNBAEV"], birth_dates=[born])
+    got = _alerts_as_compare(m, entries, query)
+    assert m._block_store.codes.dtype == np.int32 and m._pairs._blocks
+    assert {e.entry_id for e in entries if e.identity.birth_dates == [born]} <= got
+
+
 @pytest.mark.parametrize("name", ["nguyen van an", "kim min jun", "zhakyp tursunbaev"])
 def test_common_and_distinctive_names_in_date_blocks_lose_nothing(name: str) -> None:
     # The weight cap and the date blocks together: every alert `compare` finds is still
