@@ -115,9 +115,7 @@ class _BlockStore:
     the rest."""
 
     GROWTH = 1.25  # (a list of 1,000,000 entries holds some 13 million pairs: no doubling)
-    # Blocks and name ids both fit in 32 bits (`kernels.date_blocks`): half the memory of
-    # 64, and half the cache lines a traveller's gather reads (bench/RESULTS.md, session 21)
-    DTYPE = np.int32
+    DTYPE = kernels.BLOCK_DTYPE  # (bench/RESULTS.md, session 21)
 
     def __init__(self) -> None:
         self.codes: Array = np.empty(0, dtype=self.DTYPE)

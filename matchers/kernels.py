@@ -58,6 +58,9 @@ ALWAYS = -1  # names any traveller's dates may reach (an entry has no date of bi
 FULL_YEAR = 100_000
 LOOSE_YEAR = 200_000
 ON_DAY = 100_000_000  # + year * 10,000 + month * 100 + day
+# The block store's (block, name id) pairs (`date_blocks`): a block is under ON_DAY + 10**8
+# and a name id under 2**31, so 32 bits hold both, in half the memory and cache lines of 64
+BLOCK_DTYPE = np.int32
 # A listed name's record in `NameTable`'s names (float64; its fields never leave the range
 # a float holds exactly), from where it starts: its total weight, 1.0 if it is cut off, its
 # content words, its family-name words (a bit mask), its words n, its units' spellings; then
@@ -316,13 +319,13 @@ def date_blocks(fids: Array, loose: Array, records: Array, pool: Array) -> tuple
     of each date short of a day (year alone), and ALWAYS for a name with an undated entry
     or an entry dated in several years (see `evidence.entry_blocks`). A name with more
     dates than its slots has them sorted in the pool, so each of its year blocks is written
-    once. Both in 32 bits: a block is under ON_DAY + 10**8, a name id under 2**31."""
+    once. Both as BLOCK_DTYPE."""
     total = 0
     for f in fids:
         r = records[f]
         total += 1 + 2 * (r.dates[1] if r.flags & MANY else SLOTS)
-    codes = np.empty(total, dtype=np.int32)
-    ids = np.empty(total, dtype=np.int32)
+    codes = np.empty(total, dtype=BLOCK_DTYPE)
+    ids = np.empty(total, dtype=BLOCK_DTYPE)
     n = 0
     for i in range(len(fids)):
         f = fids[i]

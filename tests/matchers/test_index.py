@@ -235,7 +235,7 @@ def test_the_first_and_last_dates_the_model_takes_are_blocked_in_32_bits(born: s
     m = Matcher(entries)
     query = Identity(names=["ZHAKYP TURSUNBAEV"], birth_dates=[born])
     got = _alerts_as_compare(m, entries, query)
-    assert m._block_store.codes.dtype == np.int32 and m._pairs._blocks
+    assert m._block_store.codes.dtype == kernels.BLOCK_DTYPE == np.int32 and m._pairs._blocks
     assert {e.entry_id for e in entries if e.identity.birth_dates == [born]} <= got
 
 
