@@ -4,7 +4,8 @@ The index (`matchers.Matcher`) files what it reads of each identity; the entries
 here as the JSON they came in, and validated again when an alert or a change needs one.
 A validated entry takes about 2.8 kB of memory and its JSON 0.3 kB, so at 1,000,000
 entries a worker holds some 2.5 GB less, and a snapshot (which pickles the watchlist whole)
-loads that much less. An entry is validated again in about 17 µs, once an alert.
+loads that much less. The price is one validation an alert: 8-12 µs warm, 35-50 µs in a
+busy worker where the JSON is cold (bench/RESULTS.md, sessions 20 and 21).
 """
 
 from __future__ import annotations
