@@ -249,13 +249,16 @@ def _day_masks(codes: Iterable[int]) -> list[int]:
     return words
 
 
-def date_rows(dates: Iterable[Date]) -> Array:
-    """Dates as the kernels take them: (year, month, day) rows, 0 unknown."""
+@lru_cache(maxsize=4_096)
+def date_rows(dates: tuple[Date, ...]) -> Array:
+    """Dates as the kernels take them: (year, month, day) rows, 0 unknown (remembered: a
+    traveller's dates are read for his date blocks and again for his names' evidence; the
+    kernels only read them)."""
     return np.array([(y, m or 0, d or 0) for y, m, d in dates], dtype=np.int64).reshape(-1, 3)
 
 
 def query_blocks(
-    dates: Iterable[Date], floor: float = -np.inf, floor_unbacked: float = -np.inf
+    dates: tuple[Date, ...], floor: float = -np.inf, floor_unbacked: float = -np.inf
 ) -> Array:
     """The date blocks a traveller's dates reach, sorted (`kernels.query_blocks`): every
     block holding a name whose dates can add more than DOB_DIFFERENT and at least `floor`

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 MAX_NAMES = 32
 MAX_NAME_LENGTH = 200
 
+FIRST_YEAR, LAST_YEAR = 1850, 2200  # the years a date of birth may name
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -35,8 +36,8 @@ def _check_partial_date(value: str) -> str:
     if match is None:
         raise ValueError("date must be ISO YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = match.groups()
-    if not 1850 <= int(year) <= 2200:
-        raise ValueError("year must be between 1850 and 2200")
+    if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        raise ValueError(f"year must be between {FIRST_YEAR} and {LAST_YEAR}")
     if month is not None and not 1 <= int(month) <= 12:
         raise ValueError("month must be between 01 and 12")
     if day is not None:

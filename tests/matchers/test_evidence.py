@@ -413,7 +413,7 @@ def test_the_blocks_reach_exactly_the_dates_worth_reaching(
     for loose in (False, True):
         assert set(_blocks(table, [0], loose)) == entry_blocks([d], loose)
         reached = bool(
-            entry_blocks([d], loose) & set(query_blocks([q], floor, floor_unbacked).tolist())
+            entry_blocks([d], loose) & set(query_blocks((q,), floor, floor_unbacked).tolist())
         )
         level = DOB_DIFFERENT if loose else DOB_CONFLICT
         wanted = value > level and worth(value, d[0])
