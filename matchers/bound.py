@@ -342,7 +342,7 @@ class NameTable:
 
     def _spelt_ids(self, query: NameForm) -> Array:
         """The listed spelling ids of a traveller name's units, sorted (`kernels.hopeful`),
-        remembered by name as its `_Query` is: most of his names are matched again later."""
+        remembered by name as its `_Query` is (names repeat at a border)."""
         got = self._spelt.get(query.source)
         if got is None:
             ids = self._spelling_ids
