@@ -156,13 +156,12 @@ class NameTable:
         # see kernels.columns_of (4 bytes a spelling: more of it stays in the caches)
         self._scratch = np.full(0, -1, dtype=np.int32)
         self._queries: dict[str, _Query] = {}  # by source; emptied by a new spelling
-        self._spelt: dict[str, Array] = {}  # see _spelt_ids; emptied by a new spelling
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled (a snapshot, `streams.snapshot`) without what it remembers of travellers'
         names or its scratch array (made again at first use)."""
         state = self.__dict__.copy()
-        state["_queries"], state["_spelt"], state["_scratch"] = {}, {}, self._scratch[:0]
+        state["_queries"], state["_scratch"] = {}, self._scratch[:0]
         return state
 
     def _spelling(self, s: str) -> int:
@@ -170,7 +169,6 @@ class NameTable:
         if sid is None:
             sid = self._spelling_ids[s] = len(self._spelling_ids)
             self._queries.clear()  # (a traveller's keys and surname groups may name it)
-            self._spelt.clear()
             key = sound_key(s)
             kid = -1  # (it floors nothing)
             if len(s) >= 3 and len(key) >= SOUND_KEY_MIN:
@@ -329,28 +327,18 @@ class NameTable:
         same (a word of the listed name in no unit spelt as one of the traveller's says they
         cannot). A cut-off MRZ name, on either side, is capped by NAME_MAX alone (its last
         word may be the start of any longer one) and loses nothing."""
+        ids = self._spelling_ids
+        spelt = {ids[s] for u in query.units for s in u.spellings if s in ids}
         return kernels.hopeful(
             fids,
             evidence,
             np.inf if query.truncated else float(query.total_weight),
-            self._spelt_ids(query),
+            np.array(sorted(spelt), dtype=np.int64),
             self._name_at.data,
             self._names.data,
             need,
             undated_name,
         )
-
-    def _spelt_ids(self, query: NameForm) -> Array:
-        """The listed spelling ids of a traveller name's units, sorted (`kernels.hopeful`),
-        remembered by name as its `_Query` is (names repeat at a border)."""
-        got = self._spelt.get(query.source)
-        if got is None:
-            ids = self._spelling_ids
-            spelt = {ids[s] for u in query.units for s in u.spellings if s in ids}
-            if len(self._spelt) >= QUERIES:
-                self._spelt.clear()
-            got = self._spelt[query.source] = np.array(sorted(spelt), dtype=np.int64)
-        return got
 
     def capped_above(self, fids: Array, need: float) -> Array:
         """Whether `hopeful`'s cap on each name reaches `need` against some traveller name

@@ -436,8 +436,9 @@ def _on_day(
     traveller's (qy, qm, qd) (`query_blocks`); the blocks written so far. A year no
     `Identity` takes is in no block (a typo in the first digits of his year: a third of the
     blocks a full date reached, each sought in every posting)."""
-    value = date_value(qy, qm, qd, y, m, d)
-    if FIRST_YEAR <= y <= LAST_YEAR and _reaches(dates, value, y, floor, floor_unbacked):
+    if FIRST_YEAR <= y <= LAST_YEAR and _reaches(
+        dates, date_value(qy, qm, qd, y, m, d), y, floor, floor_unbacked
+    ):
         out[n] = ON_DAY + y * 10_000 + m * 100 + d
         n += 1
     return n

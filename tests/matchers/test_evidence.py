@@ -9,9 +9,11 @@ from hypothesis import strategies as st
 
 from matchers import Identity, evidence
 from matchers.evidence import ALWAYS, CACHE_LINE, EvidenceTable, entry_blocks, query_blocks
+from matchers.identity import FIRST_YEAR, LAST_YEAR
 from matchers.kernels import (
     EVIDENCE,
     NATIONALITY_SLOTS,
+    ON_DAY,
     SLOTS,
     SPARED,
     UNBACKED,
@@ -424,3 +426,22 @@ def test_the_blocks_reach_exactly_the_dates_worth_reaching(
         assert reached == (wanted or conflicts), (query, listed, value, loose)
     if floor == floor_unbacked == -np.inf:  # every block: exactly the dates worth more
         assert reached == (value > DOB_DIFFERENT), (query, listed, value)
+
+
+@pytest.mark.parametrize(
+    ("born", "within", "outside"),
+    [
+        ((1968, 10, 25), {1868, 1908, 1958, 1967, 1969, 1978}, {968, 1068, 1768, 2968, 9968}),
+        ((1850, 3, 2), {1850, 1851, 1860, 1950}, {850, 1750, 1840, 2850}),
+        ((2200, 3, 2), {2000, 2100, 2200}, {1200, 2201, 2210, 2290, 2300, 3200}),
+    ],
+)
+def test_no_block_names_a_year_no_date_of_birth_can_hold(
+    born: tuple[int, int, int], within: set[int], outside: set[int]
+) -> None:
+    """The full dates a digit off a traveller's are sought only in the years an `Identity`
+    takes: a listed date of any other year cannot exist."""
+    years = {(c - ON_DAY) // 10_000 for c in query_blocks((born,)).tolist() if c >= ON_DAY}
+    assert years and all(FIRST_YEAR <= y <= LAST_YEAR for y in years), years
+    assert within <= years
+    assert not outside & years
