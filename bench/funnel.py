@@ -1,7 +1,7 @@
 """Where a crossing's matching time goes, stage by stage, and how many listed names each
 stage leaves to the next.
 
-    python -m bench.funnel [--entries 100000] [--crossings 6000] [--passes 2]
+    python -m bench.funnel [--entries 100000] [--crossings 6000] [--passes 2] [--kernels]
 
 Builds the index as the watchlist feed does (`bench.pipeline_hotpath.warmed`), then matches
 pipeline crossings (bench/pipeline_data.py) with each of `Matcher.match`'s steps timed
@@ -10,6 +10,12 @@ matcher (`Matcher.forget_travellers`). The funnel: the listed names the index re
 those whose cap and evidence may still reach an alert (`NameTable.hopeful`), those valued
 exactly, those whose value may alert, and the hits. A profile says which lines are hot; this
 says which step, and on how many names, so that a change to one is measured where it acts.
+
+`--kernels` adds, for each pass, the floor the compiled kernels set under matching as it is
+now: every kernel call of a pass recorded, then run again from its recorded arguments with
+no Python in between (the output checked against the recorded one), and once more at once,
+with its memory in the caches. What a match spends beyond the first is Python; what the
+first spends beyond the second is mostly waiting on memory.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ import numpy as np
 import matchers.index as index
 from bench.pipeline_data import crossings
 from bench.pipeline_hotpath import warmed
-from matchers import Matcher
+from matchers import Matcher, kernels
 from matchers.bound import NameTable
 from matchers.evidence import EvidenceTable
 from streams.events import CrossingEvent
@@ -137,6 +143,83 @@ def measure(matcher: Matcher, events: list[CrossingEvent]) -> dict[str, Any]:
     }
 
 
+# The compiled kernels `Matcher.match` calls (through the module, so that they can be wrapped).
+KERNELS = (
+    "query_blocks", "names_in_blocks", "evidence_bounds", "hopeful", "capped_above",
+    "columns_of", "similarities", "spelling_facts", "unit_similarities", "name_bounds",
+    "date_blocks",
+)  # fmt: skip
+
+Call = tuple[str, tuple[Any, ...], Any]
+
+
+@contextmanager
+def recorded(calls: list[Call]) -> Iterator[None]:
+    """Every kernel call (name, arguments, result) appended to `calls` while inside."""
+
+    def recording(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any) -> Any:
+            got = fn(*args)
+            calls.append((name, args, _copy(got)))  # (callers sort some results in place)
+            return got
+
+        return run
+
+    originals = {name: getattr(kernels, name) for name in KERNELS}
+    try:
+        for name, fn in originals.items():
+            setattr(kernels, name, recording(name, fn))
+        yield
+    finally:
+        for name, fn in originals.items():
+            setattr(kernels, name, fn)
+
+
+def _copy(result: Any) -> Any:
+    return tuple(map(_copy, result)) if isinstance(result, tuple) else result.copy()
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+
+
+def kernel_floor(matcher: Matcher, events: list[CrossingEvent]) -> dict[str, Any]:
+    """One pass of travellers new to the matcher, its kernel calls recorded; then each call
+    replayed in order (its result checked), and again at once (the `hot` times)."""
+    matcher.forget_travellers()
+    calls: list[Call] = []
+    with recorded(calls):
+        started = time.perf_counter()
+        for event in events:
+            matcher.match(event.traveller)
+        total = time.perf_counter() - started
+    cold: defaultdict[str, float] = defaultdict(float)
+    hot: defaultdict[str, float] = defaultdict(float)
+    for name, args, expected in calls:
+        fn = getattr(kernels, name)
+        started = time.perf_counter()
+        got = fn(*args)
+        between = time.perf_counter()
+        fn(*args)
+        cold[name] += between - started
+        hot[name] += time.perf_counter() - between
+        if not _same(got, expected):
+            raise AssertionError(f"kernels.{name} gave another result from the same arguments")
+    n = len(events)
+    return {
+        "us_per_crossing": round(1e6 * total / n, 1),
+        "calls_per_crossing": round(len(calls) / n, 2),
+        "kernels_us": round(1e6 * sum(cold.values()) / n, 1),
+        "kernels_again_us": round(1e6 * sum(hot.values()) / n, 1),
+        "by_kernel_us": {
+            k: [round(1e6 * cold[k] / n, 1), round(1e6 * hot[k] / n, 1)]
+            for k in sorted(cold, key=cold.__getitem__, reverse=True)
+        },
+    }
+
+
 def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     p = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     p.add_argument("--entries", type=int, default=100_000)
@@ -144,6 +227,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     p.add_argument("--passes", type=int, default=2)
     p.add_argument("--share", type=float, default=0.05)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--kernels", action="store_true", help="and the kernels' floor, per pass")
     a = p.parse_args(argv)
     rng = random.Random(a.seed)
     watchlist, sample = warmed(a.entries, a.seed + 1, rng)
@@ -153,6 +237,9 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         for c in crossings(a.crossings, sample, a.share, rng)
     ]
     passes = [measure(matcher, events[k :: a.passes]) for k in range(a.passes)]
+    if a.kernels:
+        for k, got in enumerate(passes):
+            got["kernel_floor"] = kernel_floor(matcher, events[k :: a.passes])
     print(json.dumps({"entries": a.entries, "passes": passes}, indent=2))
     return passes
 
