@@ -186,8 +186,9 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def kernel_floor(matcher: Matcher, events: list[CrossingEvent]) -> dict[str, Any]:
-    """One pass of travellers new to the matcher, its kernel calls recorded; then each call
-    replayed in order (its result checked), and again at once (the `hot` times)."""
+    """One pass of travellers new to the matcher, its kernel calls recorded (the pass's
+    `us_per_crossing` includes the recording); then each call replayed in order, its result
+    checked (`kernels_us`), and again at once (`kernels_again_us`)."""
     matcher.forget_travellers()
     calls: list[Call] = []
     with recorded(calls):
